@@ -1,0 +1,34 @@
+# Every target installs what it needs: a fresh machine has only Python 3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DO_NOT_TRACK ?= 1
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+
+.PHONY: install run test bench docs server clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/outcomes refresh
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m flows.bench $(if $(N),--records $(N),)
+
+docs: install
+	$(BIN)/outcomes docs
+
+clean:
+	rm -rf $(VENV) data/warehouse/*.duckdb* .prefect

@@ -1,0 +1,1 @@
+"""alumni-outcomes pipeline: Prefect flows, tasks and the plain functions under them."""

@@ -1,0 +1,92 @@
+"""Row rules that involve more than one column, by name.
+
+Owns the cross-column rules that tables list in ``Table.checks`` or that input models
+add. Each rule takes a typed DataFrame and returns a boolean Series: True where the row
+passes. A rule only judges rows where its columns are present (nulls pass, because
+required-ness is its own rule). The generated Pandera models wrap these as dataframe
+checks, so a failure is reported per row with the rule's name.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+
+from schemas.vocab import OUTCOME_STATUSES
+
+Rule = Callable[[pd.DataFrame], pd.Series]
+
+_IN_FIELD = {k: v[3] for k, v in OUTCOME_STATUSES.items()}
+_EMPLOYED = {k: v[1][0] in "12" for k, v in OUTCOME_STATUSES.items()}
+
+
+def _half_year(dates: pd.Series) -> pd.Series:
+    d = pd.to_datetime(dates)
+    return d.dt.year.astype("Int64").astype("string") + "H" + (1 + (d.dt.month > 6).astype("Int64")).astype("string")
+
+
+def cohort_matches_graduation_date(df: pd.DataFrame) -> pd.Series:
+    derived = _half_year(df["graduation_date"])
+    ok = df["cohort"].isna() | df["graduation_date"].isna() | (df["cohort"].astype("string") == derived)
+    return ok.fillna(True).astype(bool)
+
+
+def in_field_matches_status(df: pd.DataFrame) -> pd.Series:
+    expected = df["outcome_status"].map(_IN_FIELD)
+    given = df["in_field"]
+    # Given and status implies a value: must agree. Status implies none (not employed): must be blank or false.
+    ok = given.isna() | df["outcome_status"].isna() | (expected.isna() & ~given.fillna(False).astype(bool)) | (given == expected)
+    return ok.fillna(True).astype(bool)
+
+
+def salary_only_when_employed(df: pd.DataFrame) -> pd.Series:
+    employed = df["outcome_status"].map(_EMPLOYED)
+    ok = df["base_salary"].isna() | df["outcome_status"].isna() | employed.fillna(False).astype(bool)
+    return ok.astype(bool)
+
+
+def role_required_when_employed(df: pd.DataFrame) -> pd.Series:
+    employed = df["outcome_status"].map(_EMPLOYED).fillna(False).astype(bool)
+    return (~employed | df["role_category"].notna()).astype(bool)
+
+
+def job_start_within_window(df: pd.DataFrame) -> pd.Series:
+    """A job start may precede graduation (offers, internships converted) by at most 365 days."""
+    gap = (pd.to_datetime(df["job_start_date"]) - pd.to_datetime(df["graduation_date"])).dt.days
+    return (gap.isna() | (gap >= -365)).astype(bool)
+
+
+def job_start_not_after_collection(df: pd.DataFrame) -> pd.Series:
+    gap = (pd.to_datetime(df["collected_date"]) - pd.to_datetime(df["job_start_date"])).dt.days
+    return (gap.isna() | (gap >= 0)).astype(bool)
+
+
+def programs_in_person_has_location(df: pd.DataFrame) -> pd.Series:
+    """An in-person or hybrid program must say where it is taught (city or state or country)."""
+    located = df["modality"].eq("online").fillna(True)
+    for col in ("city", "state_code", "country_code"):
+        located = located | df[col].notna()
+    return located.astype(bool)
+
+
+RULES: dict[str, tuple[Rule, str]] = {
+    "cohort_matches_graduation_date": (cohort_matches_graduation_date, "cohort must be the CIRR half-year of graduation_date"),
+    "in_field_matches_status": (in_field_matches_status, "in_field must agree with outcome_status (CIRR 1A-1E in field, 2A/2B out of field, blank otherwise)"),
+    "salary_only_when_employed": (salary_only_when_employed, "base_salary is only allowed for an employed outcome_status"),
+    "role_required_when_employed": (role_required_when_employed, "role_category is required when outcome_status is a job"),
+    "job_start_within_window": (job_start_within_window, "job_start_date may be at most 365 days before graduation_date"),
+    "job_start_not_after_collection": (job_start_not_after_collection, "job_start_date must not be after collected_date"),
+    "programs_in_person_has_location": (programs_in_person_has_location, "an in-person or hybrid program needs a city, state or country"),
+}
+
+#: Which columns each rule blames (for error messages and quarantine reasons).
+RULE_COLUMNS = {
+    "cohort_matches_graduation_date": ("cohort", "graduation_date"),
+    "in_field_matches_status": ("in_field", "outcome_status"),
+    "salary_only_when_employed": ("base_salary", "outcome_status"),
+    "role_required_when_employed": ("role_category", "outcome_status"),
+    "job_start_within_window": ("job_start_date", "graduation_date"),
+    "job_start_not_after_collection": ("job_start_date", "collected_date"),
+    "programs_in_person_has_location": ("modality", "city"),
+}

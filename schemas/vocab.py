@@ -1,0 +1,150 @@
+"""Closed vocabularies (enums), including the outcome-status mapping to CIRR and NACE.
+
+Owns every code list the project accepts. Fields refer to these by name. The
+outcome-status vocabulary carries its mapping onto the CIRR categories and the NACE
+first-destination categories (see docs/METHODOLOGY.md and
+../shared/docs/OUTCOME_STANDARDS.md): every status maps to exactly one category of each
+standard, and every category of each standard is reached by at least one status (a test
+checks both).
+"""
+
+from __future__ import annotations
+
+from schemas.model import Vocabulary, register_vocabularies
+
+CIRR_CATEGORIES = {
+    "1A": "employed full-time in field (salaried employee)",
+    "1B": "full-time apprenticeship, internship or contract in field",
+    "1C": "hired in field by the school itself",
+    "1D": "started a company or venture in field",
+    "1E": "short-term contract, part-time, freelance, or unknown length, in field",
+    "2A": "hired by the school out of field",
+    "2B": "employed out of field",
+    "3A": "still seeking an in-field job",
+    "3B": "not seeking (e.g. continuing education, personal reasons)",
+    "4": "non-reporting (outcome unknown)",
+    "excluded": "did not intend to seek an in-field job within 180 days, or not authorised to work",
+}
+
+NACE_CATEGORIES = {
+    "employed_full_time": "employed full-time (30+ hours a week)",
+    "employed_part_time": "employed part-time",
+    "self_employed": "self-employed / entrepreneur",
+    "postgraduate_internship_or_fellowship": "post-graduate internship or fellowship",
+    "volunteer_service": "volunteer service",
+    "military": "military service",
+    "continuing_education": "continuing education",
+    "seeking_employment": "seeking employment",
+    "seeking_continuing_education": "seeking continuing education",
+    "not_seeking": "not seeking",
+    "no_information": "no information",
+}
+
+# status: (description, CIRR code, NACE category, in-field: True / False / None)
+OUTCOME_STATUSES: dict[str, tuple[str, str, str, bool | None]] = {
+    "employed_full_time_in_field": ("Salaried full-time employee in the field of study", "1A", "employed_full_time", True),
+    "contract_full_time_in_field": ("Full-time contract in field", "1B", "employed_full_time", True),
+    "internship_or_fellowship_in_field": ("Full-time apprenticeship, internship or fellowship in field", "1B", "postgraduate_internship_or_fellowship", True),
+    "hired_by_school_in_field": ("Hired in field by the school itself", "1C", "employed_full_time", True),
+    "founded_company_in_field": ("Started a company or venture in field", "1D", "self_employed", True),
+    "part_time_or_freelance_in_field": ("Part-time, freelance or short-term work in field", "1E", "employed_part_time", True),
+    "hired_by_school_out_of_field": ("Hired by the school out of field", "2A", "employed_full_time", False),
+    "employed_full_time_out_of_field": ("Employed full-time out of field", "2B", "employed_full_time", False),
+    "employed_part_time_out_of_field": ("Employed part-time out of field", "2B", "employed_part_time", False),
+    "military_service": ("Serving in the military", "2B", "military", False),
+    "seeking_employment": ("Still seeking a job", "3A", "seeking_employment", None),
+    "continuing_education": ("Enrolled in further study (e.g. a PhD)", "3B", "continuing_education", None),
+    "seeking_continuing_education": ("Applying for further study", "3B", "seeking_continuing_education", None),
+    "volunteer_service": ("Volunteer service (e.g. Peace Corps)", "3B", "volunteer_service", None),
+    "not_seeking": ("Not seeking a job for personal reasons", "3B", "not_seeking", None),
+    "unknown": ("Outcome unknown (non-reporting)", "4", "no_information", None),
+    "excluded": ("Declared at enrolment no intent to seek an in-field job within 180 days, or not authorised to work", "excluded", "not_seeking", None),
+}
+
+#: Statuses counted as employed in field (CIRR 1A-1E).
+IN_FIELD_STATUSES = tuple(s for s, v in OUTCOME_STATUSES.items() if v[3] is True)
+#: Statuses counted as employed at all (CIRR 1x and 2x).
+EMPLOYED_STATUSES = tuple(s for s, v in OUTCOME_STATUSES.items() if v[1][0] in "12")
+
+
+def _v(name: str, description: str, codes: dict[str, str], mappings=None) -> Vocabulary:
+    return Vocabulary(name, description, codes, mappings or {})
+
+
+VOCABS = [
+    _v("pathway", "Kind of program", {
+        "masters": "Master's degree",
+        "bootcamp": "Coding / data bootcamp",
+        "certificate": "Certificate (graduate, professional or MOOC specialisation)",
+        "phd": "Research doctorate",
+        "self_study": "Self-directed study (no enrolling institution)",
+        "other": "Any other pathway",
+    }),
+    _v("modality", "How teaching is delivered", {
+        "online": "Fully online", "hybrid": "Mix of online and in person", "in_person": "On campus / in person",
+    }),
+    _v("pacing", "Intensity of study", {
+        "full_time": "Full-time study", "part_time": "Part-time study", "self_paced": "Self-paced",
+    }),
+    _v("outcome_status", "Graduate outcome status; maps to CIRR and NACE (see mapping)",
+       {k: v[0] for k, v in OUTCOME_STATUSES.items()},
+       {"cirr": {k: v[1] for k, v in OUTCOME_STATUSES.items()},
+        "nace": {k: v[2] for k, v in OUTCOME_STATUSES.items()}}),
+    _v("cirr_category", "CIRR outcome category", CIRR_CATEGORIES),
+    _v("nace_category", "NACE first-destination category", NACE_CATEGORIES),
+    _v("role_category", "Kind of job obtained", {
+        "ml_engineer": "Machine-learning engineer",
+        "data_scientist": "Data scientist / analyst in a modelling role",
+        "data_engineer": "Data engineer",
+        "software_engineer": "Software engineer / developer",
+        "research_scientist": "Research scientist",
+        "phd_student": "Doctoral student",
+        "other": "Any other role",
+    }),
+    _v("prior_degree", "Highest degree before the program", {
+        "none": "No completed secondary education",
+        "high_school": "High school or equivalent",
+        "associate": "Associate degree",
+        "bachelors": "Bachelor's degree",
+        "masters": "Master's degree",
+        "doctorate": "Doctorate",
+        "professional": "Professional degree (MBA, MD, JD, ...)",
+    }),
+    _v("prior_field", "Field of the prior degree", {
+        "computer_science": "Computer science / software",
+        "engineering": "Engineering",
+        "math_statistics": "Mathematics or statistics",
+        "natural_sciences": "Physics, chemistry, biology, earth sciences",
+        "social_sciences": "Economics, psychology, sociology, ...",
+        "business": "Business, finance, management",
+        "humanities_arts": "Humanities and arts",
+        "health": "Health and medicine",
+        "education": "Education",
+        "other": "Other field",
+        "none": "No prior degree",
+    }),
+    _v("currency", "Currencies with a conversion rate in flows/assumptions.toml (ISO 4217)", {
+        "USD": "US dollar", "EUR": "Euro", "GBP": "Pound sterling", "CAD": "Canadian dollar",
+        "AUD": "Australian dollar", "INR": "Indian rupee", "CHF": "Swiss franc",
+    }),
+    _v("source_kind", "Where a curated record's information came from", {
+        "graduate_survey": "Survey of graduates run by the school or researcher",
+        "school_records": "School's career-services records",
+        "employer_verified": "Confirmed by the employer",
+        "public_profile": "Public professional profile (e.g. LinkedIn)",
+        "self_reported": "Graduate told the researcher directly",
+        "news_or_web": "News item or web page",
+        "public_dataset": "Row of a public dataset (e.g. freeCodeCamp survey)",
+    }),
+    _v("verification_level", "How well the outcome is evidenced (CIRR asks for documents)", {
+        "documented": "Documentary evidence seen (offer letter, contract, employer confirmation)",
+        "corroborated": "Two independent sources agree",
+        "self_reported": "Graduate's own statement only",
+        "inferred": "Inferred from a public profile or web page",
+    }),
+]
+
+register_vocabularies(VOCABS)
+
+#: Rank of verification levels, best first: used to pick which duplicate to keep.
+VERIFICATION_RANK = {"documented": 0, "corroborated": 1, "self_reported": 2, "inferred": 3}
