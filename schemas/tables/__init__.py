@@ -1,3 +1,3 @@
 """Concrete tables, one module per domain. Importing this package registers them all."""
 
-from schemas.tables import curated, ingest, outcomes  # noqa: F401
+from schemas.tables import curated, ingest, outcomes, public  # noqa: F401
