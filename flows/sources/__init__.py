@@ -5,9 +5,10 @@ keeps *extract* (fetch over HTTP into a raw snapshot, or locate a bundled file) 
 from *transform* (snapshot files -> tables validated by the Pandera models generated
 from ``schemas``). The refresh flow calls, per source:
 
-    snapshot_dir = source.fetch(client, snapshot_root)      # online, may raise
+    files = source.fetch(client, config)      # online: list[FetchedFile], may raise
+    snapshot_dir = save_snapshot(...)          # flows/snapshots.py stores them unchanged + manifest
     # or, offline / after a failed fetch: newest snapshot under data/raw/<name>/
-    frames = source.transform(snapshot_dir, assumptions)      # {table_name: DataFrame}
+    frames = source.transform(snapshot_dir, config)      # {table_name: DataFrame}
 
 and then validates every frame with ``schemas.generate.pandera_model(table_name)`` and
 replaces those tables' rows in one transaction. Frames for the shared tables
@@ -22,11 +23,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional, Protocol
 
+import httpx
 import pandas as pd
 
-FetchFn = Callable[..., Path]
+@dataclass(frozen=True)
+class FetchedFile:
+    """One HTTP answer to store unchanged in a raw snapshot."""
+
+    name: str  # file name inside the snapshot folder, e.g. "page-0001.json"
+    content: bytes
+    url: str  # without any API key
+    params: dict  # query / body parameters, without any API key
+    status: int
+
+
+class HttpClient(Protocol):
+    """What a connector's fetch may use: flows.http's retrying client, or a test double."""
+
+    def request(self, method: str, url: str, *, params: dict | None = None,
+                json: Any = None) -> httpx.Response: ...
+
+
+#: fetch(client, config) -> files to snapshot. ``config`` is the source's section of the settings.
+FetchFn = Callable[[HttpClient, dict], list[FetchedFile]]
+#: transform(snapshot_dir, config) -> {table_name: frame}. The optional key "_quarantine" holds rows
+#: for core_ingest__quarantine (rows read = rows loaded + rows quarantined, per source file).
 TransformFn = Callable[[Path, dict], dict[str, pd.DataFrame]]
 
 

@@ -57,7 +57,7 @@ TABLES = [
         "programs created by public sources (e.g. one per named bootcamp of the freeCodeCamp survey).",
         fields=INPUT_PROGRAMS + ("data_origin", "source_file", "source_row_number"),
         primary_key=("program_id",),
-        required=REQUIRED_PROGRAMS[1:],
+        required=("institution_name", "program_name", "pathway", "data_origin"),
         checks=("programs_in_person_has_location",),
         warnings=("synthetic",),
         grain="One row per program.",
