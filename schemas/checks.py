@@ -33,17 +33,24 @@ def cohort_matches_graduation_date(df: pd.DataFrame) -> pd.Series:
 
 
 def in_field_matches_status(df: pd.DataFrame) -> pd.Series:
-    expected = df["outcome_status"].map(_IN_FIELD)
+    status = df["outcome_status"]
+    known = status.isin(list(_IN_FIELD)).fillna(False).astype(bool)
+    expected = status.map(_IN_FIELD)
     given = df["in_field"]
-    # Given and status implies a value: must agree. Status implies none (not employed): must be blank or false.
-    ok = given.isna() | df["outcome_status"].isna() | (expected.isna() & ~given.fillna(False).astype(bool)) | (given == expected)
-    return ok.fillna(True).astype(bool)
+    has_given = given.notna().to_numpy(dtype=bool)
+    given_b = given.fillna(False).astype(bool).to_numpy()
+    exp_true = expected.eq(True).fillna(False).to_numpy(dtype=bool)
+    exp_false = expected.eq(False).fillna(False).to_numpy(dtype=bool)
+    exp_none = ~(exp_true | exp_false)
+    # In field (1A-1E): must be true; out of field (2A/2B): false; not employed: blank or false.
+    agrees = (exp_true & given_b) | (exp_false & ~given_b) | (exp_none & ~given_b)
+    return pd.Series(~has_given | ~known.to_numpy() | agrees, index=df.index)
 
 
 def salary_only_when_employed(df: pd.DataFrame) -> pd.Series:
-    employed = df["outcome_status"].map(_EMPLOYED)
-    ok = df["base_salary"].isna() | df["outcome_status"].isna() | employed.fillna(False).astype(bool)
-    return ok.astype(bool)
+    # Unknown statuses pass here: the enum rule already reports them.
+    employed = df["outcome_status"].map(_EMPLOYED).fillna(True).astype(bool)
+    return (df["base_salary"].isna() | employed).astype(bool)
 
 
 def role_required_when_employed(df: pd.DataFrame) -> pd.Series:

@@ -39,6 +39,7 @@ USAGE_WARNINGS = {
     "incomplete_coverage": "Covers only the institutions, years or programs present in the source.",
     "experimental": "Definition may change; check docs/METHODOLOGY.md before citing.",
     "lineage_only": "Kept for audit and lineage; analyses should read the core or out tables.",
+    "run_specific": "Describes the run that built the warehouse: changes with every refresh even when the inputs do not.",
 }
 
 

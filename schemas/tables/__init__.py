@@ -1,3 +1,6 @@
-"""Concrete tables, one module per domain. Importing this package registers them all."""
+"""Concrete tables, one module per domain. Importing this package registers them all.
+
+Order matters only where a module reuses a field another defines (public uses ingest's snapshot_id).
+"""
 
 from schemas.tables import curated, ingest, outcomes, public  # noqa: F401

@@ -67,7 +67,6 @@ register_fields([
     F("wage_usd", "number", "Annual wage in US dollars (null when not released).", unit="USD", min=0),
     F("footnote_codes", "string", "Publisher footnotes on the value, verbatim, separated by '; '."),
     F("link_note", "string", "Curator's note on why the program is linked to these public identifiers and how close the match is."),
-    F("snapshot_id", "string", "Raw snapshot folder the rows were built from (data/raw/<source>/<fetched-at>)."),
 ])
 
 TABLES = [
