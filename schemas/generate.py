@@ -17,7 +17,7 @@ from pandera.typing import Series
 
 import schemas
 from schemas.checks import RULES
-from schemas.model import FIELDS, LAYERS, TABLES, USAGE_WARNINGS, VOCABULARIES, Field, Table
+from schemas.model import DUCKDB_TYPES, FIELDS, LAYERS, TABLES, USAGE_WARNINGS, VOCABULARIES, Field, Table
 
 PANDAS_TYPES = {
     "string": str,
@@ -53,14 +53,23 @@ def _rule_check(rule_name: str):
 
 
 def build_model(name: str, fields: Iterable[str], not_null: Iterable[str] = (),
-                unique: Iterable[str] = (), rules: Iterable[str] = (), strict: bool = True) -> type[pa.DataFrameModel]:
-    """A Pandera DataFrameModel for the given fields, built from their metadata."""
+                unique: Iterable[str] = (), rules: Iterable[str] = (), strict: bool = True,
+                text_only: Iterable[str] = ()) -> type[pa.DataFrameModel]:
+    """A Pandera DataFrameModel for the given fields, built from their metadata.
+
+    ``text_only`` columns are checked as text without their value constraints (raw tables).
+    """
     fields = list(fields)
     not_null = set(not_null)
+    text_only = set(text_only)
     annotations = {}
     attrs: dict = {}
     for fname in fields:
         f = FIELDS[fname]
+        if fname in text_only:
+            annotations[fname] = Series[str]
+            attrs[fname] = pa.Field(nullable=fname not in not_null)
+            continue
         annotations[fname] = Series[PANDAS_TYPES[f.type]]
         attrs[fname] = pa.Field(**_field_kwargs(f, nullable=fname not in not_null))
     for rule in rules:
@@ -79,7 +88,8 @@ def build_model(name: str, fields: Iterable[str], not_null: Iterable[str] = (),
 def pandera_model(table_name: str) -> type[pa.DataFrameModel]:
     """The Pandera model of a registered table (typed columns, keys, ranges, enums, rules)."""
     t = TABLES[table_name]
-    return build_model(t.name, t.fields, t.not_null, t.primary_key, t.checks)
+    text_only = [n for n in t.fields if t.column_type(n) != FIELDS[n].type]
+    return build_model(t.name, t.fields, t.not_null, t.primary_key, t.checks, text_only=text_only)
 
 
 def _sql_str(text: str) -> str:
@@ -114,7 +124,7 @@ def ddl(table_name: str, name: str | None = None) -> str:
     cols = []
     for f in t.field_objects():
         null = " NOT NULL" if f.name in t.not_null else ""
-        cols.append(f"    {f.name} {f.duckdb_type}{null}")
+        cols.append(f"    {f.name} {DUCKDB_TYPES[t.column_type(f.name)]}{null}")
     if t.primary_key and t.layer != "raw":
         cols.append(f"    PRIMARY KEY ({', '.join(t.primary_key)})")
     stmts = [f"CREATE TABLE {target} (\n" + ",\n".join(cols) + "\n);"]
@@ -156,6 +166,7 @@ def data_dictionary() -> str:
             row = [f"`{code}`", _md_escape(meaning)] + [f"`{m[code]}`" for m in v.mappings.values()]
             out.append("| " + " | ".join(row) + " |")
         out.append("")
+    out += _template_section()
     out += ["## Tables", ""]
     for t in sorted(TABLES.values(), key=lambda t: (list(LAYERS).index(t.layer), t.name)):
         out += [f"### `{t.name}`", "", _md_escape(t.description), ""]
@@ -171,11 +182,73 @@ def data_dictionary() -> str:
         out += ["", "| column | type | unit | not null | constraints | description |", "|---|---|---|---|---|---|"]
         for f in t.field_objects():
             out.append(
-                f"| `{f.name}` | {f.duckdb_type} | {f.unit or ''} | {'yes' if f.name in t.not_null else ''} | "
+                f"| `{f.name}` | {DUCKDB_TYPES[t.column_type(f.name)]} | {f.unit or ''} | {'yes' if f.name in t.not_null else ''} | "
                 f"{_md_escape(f.constraint_text())} | {_md_escape(f.description)} |"
             )
         out.append("")
     return "\n".join(out)
+
+
+TEMPLATE_EXAMPLES = {
+    "programs": {
+        "program_id": "msds-example-university", "institution_name": "Example University",
+        "program_name": "MS in Data Science", "pathway": "masters", "field_of_study": "data science",
+        "cip_code": "30.7001", "modality": "in_person", "pacing": "full_time", "duration_months": "18",
+        "tuition_fees_usd": "58000", "city": "Austin", "state_code": "TX", "country_code": "US",
+        "program_url": "https://example.edu/msds", "program_source": "program web page, 2025-09-01",
+    },
+    "outcome_records": {
+        "record_id": "example-0001", "program_id": "msds-example-university", "full_name": "Jane Example",
+        "email": "jane@example.org", "profile_url": "https://example.org/in/jane", "graduation_date": "2024-05-15",
+        "cohort": "2024H1", "prior_degree": "bachelors", "prior_field": "engineering", "prior_role": "Process engineer",
+        "prior_salary": "68000", "years_experience": "3", "outcome_status": "employed_full_time_in_field",
+        "in_field": "true", "role_category": "data_scientist", "employer_name": "Example Corp",
+        "job_start_date": "2024-07-08", "base_salary": "112000", "salary_currency": "USD",
+        "source_kind": "graduate_survey", "evidence_url": "https://example.org/in/jane",
+        "collected_date": "2024-11-30", "verification_level": "self_reported",
+    },
+}
+
+
+def _template_specs():
+    from schemas.tables import curated as c
+    return {
+        "programs": ("TEMPLATE_programs.csv", c.INPUT_PROGRAMS, c.REQUIRED_PROGRAMS),
+        "outcome_records": ("TEMPLATE.csv", c.INPUT_OUTCOME_RECORDS, c.REQUIRED_OUTCOME_RECORDS),
+    }
+
+
+def _template_section() -> list[str]:
+    out = ["## Curated input templates", "",
+           "Researchers curate two kinds of file in `data/raw/curated/` (CSV, XLSX or JSON Lines, UTF-8): "
+           "programs files (name starting `programs` or ending `_programs`; template `TEMPLATE_programs.csv`) "
+           "and outcome-record files (any other name; template `TEMPLATE.csv`). Column names are "
+           "case-insensitive; blank cells are missing values; dates are `YYYY-MM-DD`; booleans `true`/`false`. "
+           "Unknown columns are ignored (and noted in the ingest log). PII columns are read only to derive "
+           "`person_key` (keyed hash) and `evidence_domain`, and are never stored.", ""]
+    for kind, (fname, cols, req) in _template_specs().items():
+        out += [f"### `{fname}` ({kind.replace('_', ' ')})", "", "| column | required | type | constraints | description |",
+                "|---|---|---|---|---|"]
+        for c in cols:
+            f = FIELDS[c]
+            desc = ("**PII, never stored.** " if f.pii else "") + f.description
+            out.append(f"| `{c}` | {'yes' if c in req else ''} | {f.type} | {_md_escape(f.constraint_text())} | {_md_escape(desc)} |")
+        out.append("")
+    return out
+
+
+def write_template(folder: Path | None = None) -> Path:
+    """Write the curated templates (header plus one example row) from the metadata."""
+    import csv
+
+    folder = folder or Path(__file__).resolve().parent.parent / "data" / "raw" / "curated"
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind, (fname, cols, _) in _template_specs().items():
+        with open(folder / fname, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(cols)
+            w.writerow([TEMPLATE_EXAMPLES[kind][c] for c in cols])
+    return folder / "TEMPLATE.csv"
 
 
 DICTIONARY_PATH = Path(__file__).resolve().parent.parent / "docs" / "data_dictionary.md"
@@ -187,4 +260,4 @@ def write_data_dictionary(path: Path = DICTIONARY_PATH) -> Path:
     return path
 
 
-__all__ = ["build_model", "pandera_model", "ddl", "all_ddl", "data_dictionary", "write_data_dictionary", "schemas"]
+__all__ = ["build_model", "pandera_model", "ddl", "all_ddl", "data_dictionary", "write_data_dictionary", "write_template", "schemas"]

@@ -29,6 +29,9 @@ LAYERS = {
     "out": "what researchers and reports read",
 }
 
+#: Lineage columns keep their own type even in raw tables (everything else there is text).
+LINEAGE_TYPED = {"source_row_number", "loaded_at"}
+
 #: The fixed vocabulary of usage warnings that travel with a table into the docs.
 USAGE_WARNINGS = {
     "suppressed_values": "Cells below the minimum count publish no figure; read the suppression columns.",
@@ -126,6 +129,12 @@ class Table:
 
     def field_objects(self) -> list[Field]:
         return [FIELDS[n] for n in self.fields]
+
+    def column_type(self, name: str) -> str:
+        """Logical type of a column in this table: raw tables hold every data cell as text."""
+        if self.layer == "raw" and name not in LINEAGE_TYPED:
+            return "string"
+        return FIELDS[name].type
 
 
 FIELDS: dict[str, Field] = {}

@@ -1,0 +1,112 @@
+"""The ``outcomes`` command line (Typer).
+
+Owns argument parsing and printing only; every command calls plain functions or the
+Prefect flow. Environment defaults (offline Prefect, project-local state) are applied
+before Prefect is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from flows import settings
+
+settings.apply_env_defaults()
+
+app = typer.Typer(help="alumni-outcomes: graduate outcomes, salaries, costs and payback.", no_args_is_help=True,
+                  add_completion=False)
+
+
+def _print_summary(summary: dict) -> None:
+    typer.echo("Refresh finished")
+    typer.echo(f"  run id              {summary['run_id']}")
+    typer.echo(f"  warehouse           {summary['warehouse']} (snapshot {summary['warehouse_snapshot_id']})")
+    typer.echo(f"  files               {summary['files_seen']} seen, {summary['files_read']} read, "
+               f"{summary['files_rejected']} rejected")
+    typer.echo(f"  rows                {summary['rows_read']} read = {summary['rows_loaded']} loaded + "
+               f"{summary['rows_quarantined']} quarantined")
+    typer.echo(f"  programs, cohorts   {summary['programs_count']} programs, {summary['cohorts_count']} program cohorts")
+    typer.echo(f"  elapsed             {summary['elapsed_seconds']:.1f} s")
+    if summary["rows_quarantined"]:
+        typer.echo("  quarantined rows:   outcomes sql \"SELECT source_file, source_row_number, failed_rules "
+                   "FROM core_ingest__quarantine\"")
+
+
+@app.command()
+def refresh(
+    curated: Optional[Path] = typer.Option(None, help="Folder of curated files (default data/raw/curated)."),
+    warehouse: Optional[Path] = typer.Option(None, help="Warehouse file (default data/warehouse/outcomes.duckdb)."),
+    assumptions: Optional[Path] = typer.Option(None, help="TOML file overriding flows/assumptions.toml."),
+    wait: float = typer.Option(0.0, help="Seconds to wait for a running refresh before giving up."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Ingest, validate, load and publish the warehouse."""
+    from flows.refresh import refresh as refresh_flow
+    from flows.warehouse import RefreshLocked
+
+    try:
+        summary = refresh_flow(curated_folder=str(curated) if curated else None,
+                               warehouse_path=str(warehouse) if warehouse else None,
+                               assumptions_file=str(assumptions) if assumptions else None, wait_seconds=wait)
+    except RefreshLocked as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(3)
+    if as_json:
+        typer.echo(json.dumps(summary, default=str, indent=2))
+    else:
+        _print_summary(summary)
+
+
+@app.command()
+def validate(files: List[Path] = typer.Argument(..., help="Curated files (CSV, XLSX, JSON Lines).")) -> None:
+    """Check curated files without loading anything; print every problem. Exit 1 if any."""
+    from flows import curated as cur
+    from flows.config import load_assumptions
+
+    assumptions = load_assumptions()
+    key = b"validate-only"  # person keys are not shown or stored by validate
+    n_problems = 0
+    for path in files:
+        if not path.is_file():
+            typer.echo(f"{path}: file rejected: no such file")
+            n_problems += 1
+            continue
+        kind = cur.file_kind(path) or "outcome_records"
+        fmt = cur.FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            typer.echo(f"{path}: file rejected: unsupported format {path.suffix!r} (use .csv, .xlsx or .jsonl)")
+            n_problems += 1
+            continue
+        f = cur.InputFile(path, settings.relative(path), kind, fmt, cur.sha256_file(path), path.stat().st_size)
+        result = cur.read_file(f, assumptions, key=key)
+        found = cur.problems(result)
+        for line in found:
+            typer.echo(line)
+        n_problems += len(found)
+        if not found:
+            typer.echo(f"{f.source_file}: ok ({result.rows_read} rows, {kind})")
+    if n_problems:
+        typer.echo(f"{n_problems} problem(s)", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def docs() -> None:
+    """Regenerate docs/data_dictionary.md (and the curated template) from schemas/."""
+    from schemas.generate import write_data_dictionary, write_template
+
+    typer.echo(f"wrote {write_data_dictionary()}")
+    typer.echo(f"wrote {write_template()}")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

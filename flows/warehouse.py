@@ -1,0 +1,442 @@
+"""The DuckDB warehouse: build in a private file, load, build core tables, publish atomically.
+
+Owns every write to the warehouse. A refresh never writes the published file
+(``data/warehouse/outcomes.duckdb``): it copies it to a private build file (to keep the
+state that lets unchanged inputs be skipped), works there, checkpoints and closes it,
+then ``os.replace``-s it over the published path. Readers holding the old file keep
+reading the old snapshot; new readers see the new one; nobody sees a lock or a mix. A
+lock file serialises refreshes. A killed refresh leaves only a stale build file, which
+the next refresh deletes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+from schemas import TABLES
+from schemas.generate import all_ddl, ddl, pandera_model
+from schemas.vocab import VERIFICATION_RANK
+
+BUILD_PREFIX = ".build-"
+
+
+class RefreshLocked(RuntimeError):
+    """Another refresh holds the warehouse lock."""
+
+
+def schema_fingerprint() -> str:
+    return hashlib.sha256(all_ddl().encode()).hexdigest()
+
+
+def code_version() -> str:
+    try:
+        return importlib_metadata.version("alumni-outcomes")
+    except importlib_metadata.PackageNotFoundError:  # running from a source tree without install
+        return "0+unknown"
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+@contextmanager
+def refresh_lock(published: Path, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Exclusive lock beside the warehouse; waits up to ``wait_seconds`` then raises RefreshLocked."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    path = published.with_name(published.name + ".lock")
+    fh = open(path, "a+")
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                fh.seek(0)
+                holder = fh.read().strip() or "unknown"
+                fh.close()
+                raise RefreshLocked(
+                    f"another refresh is running on {published} ({holder}); wait for it or pass --wait SECONDS"
+                ) from None
+            time.sleep(0.2)
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}")
+        fh.flush()
+        yield
+    finally:
+        fh.seek(0)
+        fh.truncate()
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def _remove_db(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def prepare_build(published: Path, run_id: str) -> Path:
+    """A private build file: a copy of the published warehouse when its schema is current, else empty.
+
+    Call with the refresh lock held: any other build file is then a leftover of a killed
+    refresh and is deleted.
+    """
+    folder = published.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(f"{BUILD_PREFIX}*"):
+        stale.unlink(missing_ok=True)
+    build = folder / f"{BUILD_PREFIX}{run_id}.duckdb"
+    if published.exists():
+        shutil.copyfile(published, build)
+        try:
+            con = duckdb.connect(str(build))
+            try:
+                rows = con.execute("SELECT schema_fingerprint FROM core_warehouse__snapshot").fetchall()
+                row = rows[0] if rows else None
+            finally:
+                con.close()
+            if not row or row[0] != schema_fingerprint():
+                _remove_db(build)  # the metadata changed: rebuild everything from the inputs
+        except duckdb.Error:
+            _remove_db(build)
+    con = duckdb.connect(str(build))
+    try:
+        ensure_tables(con)
+    finally:
+        con.close()
+    return build
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    existing = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    for name in TABLES:
+        if name not in existing:
+            con.execute(ddl(name))
+
+
+def publish(build: Path, published: Path) -> None:
+    """Atomically replace the published warehouse by the finished build file."""
+    con = duckdb.connect(str(build))
+    try:
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    wal = build.with_name(build.name + ".wal")
+    if wal.exists():  # a checkpointed, closed database has no WAL; never ship one
+        raise RuntimeError(f"build file {build} still has a write-ahead log after checkpoint")
+    os.replace(build, published)
+    published.with_name(published.name + ".wal").unlink(missing_ok=True)  # stale WAL of an old file
+
+
+def discard(build: Path) -> None:
+    _remove_db(build)
+
+
+# --------------------------------------------------------------------------- loading helpers
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> int:
+    """Insert the table's columns of ``df`` (missing ones as NULL) into ``table``."""
+    if df is None or len(df) == 0:
+        return 0
+    cols = [f for f in TABLES[table].fields if f in df.columns]
+    view = f"_frame_{table}"
+    con.register(view, df[cols])
+    try:
+        con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {view}")
+    finally:
+        con.unregister(view)
+    return len(df)
+
+
+def delete_file_rows(con: duckdb.DuckDBPyConnection, source_file: str) -> None:
+    """Forget everything a curated file contributed (it changed or disappeared)."""
+    for table in ("raw_curated__programs", "raw_curated__outcome_records", "_core_curated__programs_staged",
+                  "_core_curated__outcome_records_staged", "core_ingest__quarantine", "core_ingest__files"):
+        con.execute(f"DELETE FROM {table} WHERE source_file = ?", [source_file])
+
+
+def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT source_file, source_sha256 FROM core_ingest__files").fetchall())
+
+
+def load_curated_file(con: duckdb.DuckDBPyConnection, result, run_id: str, loaded_at: datetime) -> None:
+    """Store one read curated file: raw rows, valid staged rows, validation quarantine, file state."""
+    f = result.file
+    delete_file_rows(con, f.source_file)
+    lineage = {"source_file": f.source_file, "source_sha256": f.sha256, "run_id": run_id, "loaded_at": loaded_at}
+    if result.rejection is None:
+        raw_table = "raw_curated__programs" if f.kind == "programs" else "raw_curated__outcome_records"
+        insert_frame(con, raw_table, result.raw.assign(**lineage))
+        staged = "_core_curated__programs_staged" if f.kind == "programs" else "_core_curated__outcome_records_staged"
+        valid = result.valid.assign(source_file=f.source_file, source_sha256=f.sha256)
+        insert_frame(con, staged, valid)
+        insert_frame(con, "core_ingest__quarantine", result.quarantine.assign(
+            source_file=f.source_file, source_sha256=f.sha256, file_kind=f.kind, run_id=run_id))
+    state = pd.DataFrame([{
+        "source_file": f.source_file, "source_sha256": f.sha256, "file_kind": f.kind, "file_format": f.file_format,
+        "file_bytes": f.bytes, "ingest_action": "rejected" if result.rejection else "read",
+        "rows_read": result.rows_read, "rows_loaded": 0, "rows_quarantined": len(result.quarantine),
+        "rejection_reason": result.rejection, "ingest_message": result.message or None, "run_id": run_id,
+    }])
+    insert_frame(con, "core_ingest__files", state)
+
+
+# --------------------------------------------------------------------------- core build (SQL)
+
+_PROGRAM_COLS = [f for f in TABLES["core_programs__programs"].fields if f != "data_origin"]
+_OUTCOME_COLS = [f for f in TABLES["core_outcomes__graduate_outcomes"].fields if f != "data_origin"]
+
+SQL_BUILD_QUARANTINE = """
+-- Curated rows that passed their own file's rules but fail a rule across files.
+CREATE OR REPLACE TEMP TABLE _build_failures AS
+WITH program_ranked AS (
+    SELECT source_file, source_row_number, program_id,
+           row_number() OVER (PARTITION BY program_id ORDER BY source_file, source_row_number) AS rank_in_program,
+           first_value(source_file || ' row ' || source_row_number)
+               OVER (PARTITION BY program_id ORDER BY source_file, source_row_number) AS kept_at
+    FROM _core_curated__programs_staged
+),
+duplicate_programs AS (
+    SELECT source_file, source_row_number, 'program_id:duplicate_program' AS failed_rule,
+           source_file || ' row ' || source_row_number || ': column ''program_id'' value ''' || program_id
+           || ''' breaks rule duplicate_program: program_id must be unique; kept ' || kept_at AS message
+    FROM program_ranked WHERE rank_in_program > 1
+),
+known_programs AS (
+    SELECT program_id FROM program_ranked WHERE rank_in_program = 1
+    UNION SELECT program_id FROM core_programs__programs WHERE data_origin <> 'curated'
+),
+unknown_program AS (
+    SELECT s.source_file, s.source_row_number, 'program_id:unknown_program' AS failed_rule,
+           s.source_file || ' row ' || s.source_row_number || ': column ''program_id'' value ''' || s.program_id
+           || ''' breaks rule unknown_program: program_id must exist in a curated programs file' AS message
+    FROM _core_curated__outcome_records_staged s ANTI JOIN known_programs k USING (program_id)
+),
+candidates AS (
+    SELECT s.*, v.verification_rank
+    FROM _core_curated__outcome_records_staged s
+    JOIN _verification_rank v USING (verification_level)
+    ANTI JOIN unknown_program u USING (source_file, source_row_number)
+),
+record_ranked AS (
+    SELECT *,
+           row_number() OVER w AS rank_in_record,
+           first_value(source_file || ' row ' || source_row_number) OVER w AS kept_at
+    FROM candidates
+    WINDOW w AS (PARTITION BY record_id ORDER BY verification_rank, collected_date DESC, source_file, source_row_number)
+),
+duplicate_records AS (
+    SELECT source_file, source_row_number, 'record_id:duplicate_record' AS failed_rule,
+           source_file || ' row ' || source_row_number || ': column ''record_id'' value ''' || record_id
+           || ''' breaks rule duplicate_record: record_id must be unique; kept ' || kept_at AS message
+    FROM record_ranked WHERE rank_in_record > 1
+),
+person_ranked AS (
+    SELECT *,
+           row_number() OVER w AS rank_in_person,
+           first_value(record_id || ' (' || source_file || ' row ' || source_row_number || ')') OVER w AS kept_at
+    FROM record_ranked
+    WHERE rank_in_record = 1 AND person_key IS NOT NULL
+    WINDOW w AS (PARTITION BY person_key, program_id
+                 ORDER BY verification_rank, collected_date DESC, source_file, source_row_number)
+),
+duplicate_people AS (
+    SELECT source_file, source_row_number, 'person_key:duplicate_person' AS failed_rule,
+           source_file || ' row ' || source_row_number || ': record ''' || record_id
+           || ''' breaks rule duplicate_person: the same graduate (same e-mail, profile or name) and program is kept as record '
+           || kept_at AS message
+    FROM person_ranked WHERE rank_in_person > 1
+)
+SELECT * FROM duplicate_programs
+UNION ALL SELECT * FROM unknown_program
+UNION ALL SELECT * FROM duplicate_records
+UNION ALL SELECT * FROM duplicate_people
+"""
+
+
+def _raw_json_expr(raw_table: str, alias: str) -> str:
+    cols = [c for c in TABLES[raw_table].fields
+            if c not in ("source_file", "source_sha256", "source_row_number", "run_id", "loaded_at")]
+    return "to_json(struct_pack(" + ", ".join(f"{c} := {alias}.{c}" for c in cols) + "))::VARCHAR"
+
+
+def build_core(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the curated rows of the core tables from the staged rows (idempotent)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _verification_rank AS SELECT * FROM (VALUES "
+                + ", ".join(f"('{k}', {v})" for k, v in VERIFICATION_RANK.items())
+                + ") t(verification_level, verification_rank)")
+    con.execute(SQL_BUILD_QUARANTINE)
+
+    # Quarantine of the build stage: recomputed every run, attributed to the run that read the file.
+    con.execute("DELETE FROM core_ingest__quarantine WHERE quarantine_stage = 'build'")
+    for kind, raw_table in (("programs", "raw_curated__programs"), ("outcome_records", "raw_curated__outcome_records")):
+        con.execute(f"""
+            INSERT INTO core_ingest__quarantine
+            SELECT b.source_file, f.source_sha256, b.source_row_number, '{kind}', 'build',
+                   string_agg(b.failed_rule, '; ' ORDER BY b.failed_rule),
+                   string_agg(b.message, ' | ' ORDER BY b.failed_rule),
+                   any_value({_raw_json_expr(raw_table, 'r')}), f.run_id
+            FROM _build_failures b
+            JOIN core_ingest__files f ON f.source_file = b.source_file AND f.file_kind = '{kind}'
+            JOIN {raw_table} r ON r.source_file = b.source_file AND r.source_row_number = b.source_row_number
+            GROUP BY b.source_file, b.source_row_number, f.source_sha256, f.run_id
+        """)
+
+    con.execute("DELETE FROM core_programs__programs WHERE data_origin = 'curated'")
+    pcols = ", ".join(_PROGRAM_COLS)
+    con.execute(f"""
+        INSERT INTO core_programs__programs ({pcols}, data_origin)
+        SELECT {pcols}, 'curated' FROM _core_curated__programs_staged s
+        ANTI JOIN _build_failures b USING (source_file, source_row_number)
+        ORDER BY program_id
+    """)
+    con.execute("DELETE FROM core_outcomes__graduate_outcomes WHERE data_origin = 'curated'")
+    ocols = ", ".join(_OUTCOME_COLS)
+    con.execute(f"""
+        INSERT INTO core_outcomes__graduate_outcomes ({ocols}, data_origin)
+        SELECT {ocols}, 'curated' FROM _core_curated__outcome_records_staged s
+        ANTI JOIN _build_failures b USING (source_file, source_row_number)
+        ORDER BY record_id
+    """)
+    # File state: rows loaded / quarantined after the cross-file rules.
+    con.execute("""
+        UPDATE core_ingest__files f SET
+            rows_quarantined = (SELECT count(*) FROM core_ingest__quarantine q WHERE q.source_file = f.source_file),
+            rows_loaded = CASE f.file_kind
+                WHEN 'programs' THEN (SELECT count(*) FROM core_programs__programs p
+                                      WHERE p.source_file = f.source_file AND p.data_origin = 'curated')
+                ELSE (SELECT count(*) FROM core_outcomes__graduate_outcomes o
+                      WHERE o.source_file = f.source_file AND o.data_origin = 'curated') END
+        WHERE f.file_kind IN ('programs', 'outcome_records')
+    """)
+
+
+# --------------------------------------------------------------------------- public sources
+
+
+def load_source_frames(con: duckdb.DuckDBPyConnection, source: str, frames: dict[str, pd.DataFrame],
+                       run_id: str) -> dict[str, int]:
+    """Validate a source's frames with their Pandera models and replace that source's rows.
+
+    Tables with a ``data_origin`` column are shared: only rows of this origin are replaced.
+    Other tables belong to the source whole. All in one transaction: never half-loaded.
+    """
+    counts: dict[str, int] = {}
+    validated = {}
+    for table, df in frames.items():
+        if table == "_quarantine":
+            continue
+        if table not in TABLES:
+            raise KeyError(f"source {source}: unknown table {table}")
+        validated[table] = pandera_model(table).validate(df, lazy=True)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, df in validated.items():
+            if "data_origin" in TABLES[table].fields:
+                con.execute(f"DELETE FROM {table} WHERE data_origin = ?", [source])
+            else:
+                con.execute(f"DELETE FROM {table}")
+            counts[table] = insert_frame(con, table, df)
+        con.execute("DELETE FROM core_ingest__quarantine WHERE file_kind = ?", [source])
+        q = frames.get("_quarantine")
+        if q is not None and len(q):
+            counts["_quarantine"] = insert_frame(con, "core_ingest__quarantine",
+                                                 q.assign(file_kind=source, run_id=run_id))
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return counts
+
+
+# --------------------------------------------------------------------------- run records
+
+
+def record_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime, actions: dict[str, str],
+               status: str, loaded_at: datetime) -> dict:
+    """Write this run's ingest log and run row; return the summary figures."""
+    files = con.execute("SELECT * FROM core_ingest__files ORDER BY source_file").df()
+    log = files.copy()
+    log["run_id"] = run_id
+    log["ingest_action"] = log["source_file"].map(actions).fillna("skipped_unchanged")
+    log["loaded_at"] = loaded_at
+    for removed, action in actions.items():
+        if action == "removed":
+            log = pd.concat([log, pd.DataFrame([{"source_file": removed, "ingest_action": "removed", "run_id": run_id,
+                                                 "rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0,
+                                                 "loaded_at": loaded_at}])], ignore_index=True)
+    insert_frame(con, "core_ingest__log", log)
+    finished = datetime.now(timezone.utc)
+    programs, cohorts = con.execute(
+        "SELECT (SELECT count(*) FROM core_programs__programs), "
+        "(SELECT count(DISTINCT (program_id, cohort)) FROM core_outcomes__graduate_outcomes)").fetchall()[0]
+    summary = {
+        "run_id": run_id, "started_at": started_at, "finished_at": finished,
+        "elapsed_seconds": round((finished - started_at).total_seconds(), 3), "run_status": status,
+        "files_seen": len(files), "files_read": sum(1 for a in actions.values() if a in ("read", "rejected")),
+        "files_rejected": int((files["ingest_action"] == "rejected").sum()),
+        "rows_read": int(files["rows_read"].sum()), "rows_loaded": int(files["rows_loaded"].sum()),
+        "rows_quarantined": int(files["rows_quarantined"].sum()),
+        "programs_count": int(programs), "cohorts_count": int(cohorts),
+    }
+    insert_frame(con, "core_ingest__runs", pd.DataFrame([summary]))
+    return summary
+
+
+def record_snapshot(con: duckdb.DuckDBPyConnection, run_id: str, extra_inputs: pd.DataFrame | None = None) -> str:
+    """Record every input and the warehouse's content id; return the id."""
+    con.execute("DELETE FROM core_warehouse__inputs")
+    con.execute("""INSERT INTO core_warehouse__inputs
+                   SELECT source_file, source_sha256, file_bytes, 'curated', NULL FROM core_ingest__files""")
+    if extra_inputs is not None and len(extra_inputs):
+        insert_frame(con, "core_warehouse__inputs", extra_inputs)
+    inputs = con.execute("SELECT source_file, source_sha256 FROM core_warehouse__inputs ORDER BY source_file").fetchall()
+    h = hashlib.sha256(schema_fingerprint().encode())
+    for path, sha in inputs:
+        h.update(f"{path}\0{sha}\n".encode())
+    snapshot_id = h.hexdigest()[:16]
+    con.execute("DELETE FROM core_warehouse__snapshot")
+    insert_frame(con, "core_warehouse__snapshot", pd.DataFrame([{
+        "warehouse_snapshot_id": snapshot_id, "run_id": run_id, "built_at": datetime.now(timezone.utc),
+        "schema_fingerprint": schema_fingerprint(), "code_version": code_version(), "inputs_count": len(inputs),
+    }]))
+    return snapshot_id
+
+
+@dataclass
+class Build:
+    """An open build: its file and connection."""
+
+    path: Path
+    con: duckdb.DuckDBPyConnection
+
+
+def read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published warehouse (never blocks a refresh)."""
+    if not Path(path).exists():
+        raise FileNotFoundError(f"no warehouse at {path}: run `outcomes refresh` (or `make run`) first")
+    return duckdb.connect(str(path), read_only=True)
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, default=str, indent=2)
