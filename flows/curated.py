@@ -177,7 +177,9 @@ def _json_text(v) -> str | None:
 
 def _normalise_headers(df: pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, str]:
     cols = [str(c).strip().lower() for c in df.columns]
-    dupes = sorted({c for c in cols if cols.count(c) > 1 and c != "__line"})
+    # pandas renames a repeated header "x" to "x.1": report it as the duplicate it is.
+    mangled = {re.sub(r"\.\d+$", "", c) for c in cols if re.search(r"\.\d+$", c)}
+    dupes = sorted({c for c in cols if cols.count(c) > 1 and c != "__line"} | (mangled & set(cols)))
     if dupes:
         raise FileRejected(f"duplicate column(s) in header: {', '.join(dupes)}")
     df.columns = cols
@@ -420,9 +422,9 @@ def read_file(f: InputFile, assumptions: dict, key: bytes | None = None) -> File
     except FileRejected as exc:
         return FileResult(f, raw, empty, empty, rejection=str(exc))
     for line, err in bad_lines.items():
-        idx = text.index[text["source_row_number"] == line]
-        for i in idx:
-            failures.setdefault(i, []).insert(0, (None, "json_syntax", f"{f.source_file} row {line}: not a JSON object ({err})"))
+        # A line that is not JSON has no values to judge: its only problem is the syntax.
+        for i in text.index[text["source_row_number"] == line]:
+            failures[i] = [(None, "json_syntax", f"{f.source_file} row {line}: not a JSON object ({err})")]
 
     bad_idx = sorted(failures)
     keep = ~text.index.isin(bad_idx)

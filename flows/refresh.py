@@ -7,9 +7,11 @@ Tasks take no cache (their inputs are frames and connections, not cacheable valu
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 from prefect import flow, get_run_logger, task
@@ -25,20 +27,29 @@ class RunContext:
     started_at: datetime
     published: Path
     build: Path
-    con: duckdb.DuckDBPyConnection
     assumptions: dict
     actions: dict[str, str] = field(default_factory=dict)
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the build file for one task (never shared across tasks)."""
+        con = duckdb.connect(str(self.build))
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 @task(cache_policy=NO_CACHE)
 def discover_inputs(ctx: RunContext, folder: Path) -> list[curated.InputFile]:
     """List curated files with their content hash; decide which changed since the last run."""
     files = curated.discover(folder)
-    known = warehouse.known_files(ctx.con)
-    current = {f.source_file for f in files}
-    for gone in sorted(set(known) - current):
-        warehouse.delete_file_rows(ctx.con, gone)
-        ctx.actions[gone] = "removed"
+    with ctx.connect() as con:
+        known = warehouse.known_files(con)
+        current = {f.source_file for f in files}
+        for gone in sorted(set(known) - current):
+            warehouse.delete_file_rows(con, gone)
+            ctx.actions[gone] = "removed"
     changed = [f for f in files if known.get(f.source_file) != f.sha256]
     get_run_logger().info("%d curated files, %d new or changed", len(files), len(changed))
     return changed
@@ -58,20 +69,22 @@ def read_and_validate(ctx: RunContext, f: curated.InputFile) -> curated.FileResu
 
 @task(cache_policy=NO_CACHE)
 def load_curated(ctx: RunContext, result: curated.FileResult) -> None:
-    warehouse.load_curated_file(ctx.con, result, ctx.run_id, ctx.started_at)
+    with ctx.connect() as con:
+        warehouse.load_curated_file(con, result, ctx.run_id, ctx.started_at)
     ctx.actions[result.file.source_file] = "rejected" if result.rejection else "read"
 
 
 @task(cache_policy=NO_CACHE)
 def build_core_tables(ctx: RunContext) -> None:
-    warehouse.build_core(ctx.con)
+    with ctx.connect() as con:
+        warehouse.build_core(con)
 
 
 @task(cache_policy=NO_CACHE)
 def record_and_publish(ctx: RunContext) -> dict:
-    summary = warehouse.record_run(ctx.con, ctx.run_id, ctx.started_at, ctx.actions, "succeeded", ctx.started_at)
-    summary["warehouse_snapshot_id"] = warehouse.record_snapshot(ctx.con, ctx.run_id)
-    ctx.con.close()
+    with ctx.connect() as con:
+        summary = warehouse.record_run(con, ctx.run_id, ctx.started_at, ctx.actions, "succeeded", ctx.started_at)
+        summary["warehouse_snapshot_id"] = warehouse.record_snapshot(con, ctx.run_id)
     warehouse.publish(ctx.build, ctx.published)
     summary["warehouse"] = str(ctx.published)
     return summary
@@ -86,7 +99,7 @@ def refresh(curated_folder: str | None = None, warehouse_path: str | None = None
     with warehouse.refresh_lock(published, wait_seconds):
         run_id = settings.new_run_id()
         build = warehouse.prepare_build(published, run_id)
-        ctx = RunContext(run_id, datetime.now(timezone.utc), published, build, duckdb.connect(str(build)),
+        ctx = RunContext(run_id, datetime.now(timezone.utc), published, build,
                          load_assumptions(Path(assumptions_file) if assumptions_file else None))
         try:
             for f in discover_inputs(ctx, folder):
@@ -94,8 +107,4 @@ def refresh(curated_folder: str | None = None, warehouse_path: str | None = None
             build_core_tables(ctx)
             return record_and_publish(ctx)
         finally:
-            try:
-                ctx.con.close()
-            except duckdb.Error:
-                pass
             warehouse.discard(build)  # no-op after a successful publish (the file was moved)

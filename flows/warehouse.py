@@ -250,7 +250,7 @@ duplicate_records AS (
 person_ranked AS (
     SELECT *,
            row_number() OVER w AS rank_in_person,
-           first_value(record_id || ' (' || source_file || ' row ' || source_row_number || ')') OVER w AS kept_at
+           first_value(record_id || ' (' || source_file || ' row ' || source_row_number || ')') OVER w AS kept_person
     FROM record_ranked
     WHERE rank_in_record = 1 AND person_key IS NOT NULL
     WINDOW w AS (PARTITION BY person_key, program_id
@@ -260,7 +260,7 @@ duplicate_people AS (
     SELECT source_file, source_row_number, 'person_key:duplicate_person' AS failed_rule,
            source_file || ' row ' || source_row_number || ': record ''' || record_id
            || ''' breaks rule duplicate_person: the same graduate (same e-mail, profile or name) and program is kept as record '
-           || kept_at AS message
+           || kept_person AS message
     FROM person_ranked WHERE rank_in_person > 1
 )
 SELECT * FROM duplicate_programs
@@ -374,7 +374,7 @@ def record_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime
     files = con.execute("SELECT * FROM core_ingest__files ORDER BY source_file").df()
     log = files.copy()
     log["run_id"] = run_id
-    log["ingest_action"] = log["source_file"].map(actions).fillna("skipped_unchanged")
+    log["ingest_action"] = [actions.get(f, "skipped_unchanged") for f in log["source_file"]]
     log["loaded_at"] = loaded_at
     for removed, action in actions.items():
         if action == "removed":

@@ -28,7 +28,9 @@ def _half_year(dates: pd.Series) -> pd.Series:
 
 def cohort_matches_graduation_date(df: pd.DataFrame) -> pd.Series:
     derived = _half_year(df["graduation_date"])
-    ok = df["cohort"].isna() | df["graduation_date"].isna() | (df["cohort"].astype("string") == derived)
+    cohort = df["cohort"].astype("string")
+    well_formed = cohort.str.fullmatch(r"\d{4}H[12]").fillna(False).astype(bool)  # else the pattern rule reports it
+    ok = ~well_formed | df["graduation_date"].isna() | (cohort == derived)
     return ok.fillna(True).astype(bool)
 
 
@@ -49,12 +51,12 @@ def in_field_matches_status(df: pd.DataFrame) -> pd.Series:
 
 def salary_only_when_employed(df: pd.DataFrame) -> pd.Series:
     # Unknown statuses pass here: the enum rule already reports them.
-    employed = df["outcome_status"].map(_EMPLOYED).fillna(True).astype(bool)
+    employed = df["outcome_status"].map(_EMPLOYED).astype("boolean").fillna(True).astype(bool)
     return (df["base_salary"].isna() | employed).astype(bool)
 
 
 def role_required_when_employed(df: pd.DataFrame) -> pd.Series:
-    employed = df["outcome_status"].map(_EMPLOYED).fillna(False).astype(bool)
+    employed = df["outcome_status"].map(_EMPLOYED).astype("boolean").fillna(False).astype(bool)
     return (~employed | df["role_category"].notna()).astype(bool)
 
 
