@@ -225,23 +225,33 @@ def person_keys(df: pd.DataFrame, key: bytes) -> pd.Series:
     ident = ("email:" + email).where(email.notna() & (email != ""))
     ident = ident.fillna(("url:" + url).where(url.notna() & (url != "")))
     ident = ident.fillna(by_name.where(name.notna() & (name != "")))
-    return ident.map(lambda s: None if s is None or s is pd.NA or (isinstance(s, float) and np.isnan(s))
-                     else hmac.new(key, s.encode(), hashlib.sha256).hexdigest()[:32])
+    keyed = hmac.new(key, digestmod=hashlib.sha256)  # copy() reuses the keyed state: no re-keying per row
+
+    def one(s) -> str | None:
+        if not isinstance(s, str):
+            return None
+        h = keyed.copy()
+        h.update(s.encode())
+        return h.hexdigest()[:32]
+
+    return pd.Series([one(s) for s in ident.to_numpy(dtype=object)], index=df.index, dtype=object)
 
 
-def _domain(u) -> str | None:
-    if u is None or u is pd.NA or (isinstance(u, float) and np.isnan(u)) or not str(u).strip():
-        return None
-    text = str(u).strip()
-    host = urlparse(text if "//" in text else "//" + text).hostname
-    return host[4:] if host and host.startswith("www.") else host
+_HOST = r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//(?:[^@/\s]*@)?([^/:?#\s]+)|^([^/:?#\s@]+\.[^/:?#\s@]+)"
+
+
+def domains(urls: pd.Series) -> pd.Series:
+    """Host name of each URL, lower case, without a leading www. (vectorised)."""
+    parts = urls.astype("string").str.strip().str.extract(_HOST)
+    host = parts[0].fillna(parts[1]).str.lower().str.replace(r"^www\.", "", regex=True)
+    return host.astype(object).where(host.notna(), None)
 
 
 def scrub_pii(df: pd.DataFrame, key: bytes) -> pd.DataFrame:
     """Replace name / e-mail / URLs by person_key and evidence_domain; the PII columns are dropped."""
     out = df.copy()
     out["person_key"] = person_keys(out, key)
-    out["evidence_domain"] = out["evidence_url"].map(_domain)
+    out["evidence_domain"] = domains(out["evidence_url"])
     return out.drop(columns=list(PII_COLUMNS))
 
 
@@ -409,9 +419,10 @@ def read_file(f: InputFile, assumptions: dict, key: bytes | None = None) -> File
 
     # Blank cells are missing values; surrounding white space is not data.
     cols = list(spec.columns)
-    text = df[cols].apply(lambda s: s.astype("object").where(s.notna(), None))
-    text = text.apply(lambda s: s.map(lambda v: v.strip() if isinstance(v, str) else v))
-    text = text.replace({"": None})
+    text = pd.DataFrame(index=df.index)
+    for c in cols:
+        col = df[c].astype("string").str.strip()
+        text[c] = col.astype(object).where(col.notna() & (col != ""), None)
     text["source_row_number"] = df["source_row_number"].to_numpy()
     if spec.kind == "outcome_records":
         text = scrub_pii(text, key if key is not None else person_hmac_key())
