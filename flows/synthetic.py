@@ -50,7 +50,7 @@ Salaries
     Base salary is lognormal: role level (research scientist / ML engineer highest,
     ``other`` lowest) x pathway (PhD +15%, bootcamp -18% ...) x years of experience (+3% a
     year, up to 12) x out-of-field and part-time/internship discounts x country level
-    (GB 0.62, DE 0.66, CA 0.75, IN 0.12 of the US level, converted to the local currency
+    (GB 0.62, DE 0.66, CA 0.75, IN 0.10 of the US level, converted to the local currency
     with the rates in ``flows/assumptions.toml``) x a small program effect x 3% wage growth a
     year; top-coded at the field maximum (2,000,000; only INR comes near it). About 15%
     of employed graduates report no salary (35% out of field, 80% when the source is a
@@ -101,7 +101,7 @@ ROLES = ("ml_engineer", "data_scientist", "data_engineer", "software_engineer",
          "research_scientist", "phd_student", "other")
 COUNTRY_CURRENCY = {"US": "USD", "GB": "GBP", "DE": "EUR", "CA": "CAD", "IN": "INR"}
 #: Salary level of a country relative to the US, in USD terms (before currency conversion).
-COUNTRY_LEVEL = {"US": 1.0, "GB": 0.62, "DE": 0.66, "CA": 0.75, "IN": 0.12}
+COUNTRY_LEVEL = {"US": 1.0, "GB": 0.62, "DE": 0.66, "CA": 0.75, "IN": 0.10}
 
 # ---------------------------------------------------------------------------------------
 # Programs: (id, institution, program name, pathway, field, CIP, modality, pacing,
@@ -811,8 +811,10 @@ def write_mistakes_file(out_dir: Path, programs_csv: Path) -> Path:
     rows[12] = row(13, main_row["program_id"], main_row["graduation_date"], **seeking, prior_salary="",
                    full_name=main_row["full_name"], email=main_row["email"], profile_url=main_row["profile_url"],
                    cohort=main_row["cohort"], source_kind="graduate_survey", verification_level="self_reported")
-    # A duplicate person's collected date must stay inside the clean rules (never after the cut-off).
     rows[12]["collected_date"] = main_row["collected_date"]
+    for r in rows:  # a currency only where there is a salary to qualify
+        if r["base_salary"] == "" and r["prior_salary"] == "":
+            r["salary_currency"] = ""
     path = out_dir / MISTAKES_FILE
     pd.DataFrame(rows, columns=list(INPUT_OUTCOME_RECORDS)).to_csv(path, index=False, lineterminator="\n")
     return path

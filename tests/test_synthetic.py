@@ -283,3 +283,13 @@ def test_mistakes_file_has_each_documented_mistake_and_clean_rows(sample, progra
 def test_mistakes_file_needs_main_file(tmp_path, sample):
     with pytest.raises(FileNotFoundError, match="synthetic_outcome_records"):
         synthetic.write_mistakes_file(tmp_path, sample["programs"])
+
+
+def test_bundled_sample_is_what_the_generator_writes(tmp_path):
+    """data/raw/curated/synthetic_* must be byte-identical to a fresh run with the defaults."""
+    bundled = Path(__file__).resolve().parent.parent / "data" / "raw" / "curated"
+    paths = synthetic.generate(tmp_path)
+    paths["mistakes"] = synthetic.write_mistakes_file(tmp_path, paths["programs"])
+    assert sorted(p.name for p in bundled.glob("synthetic_*")) == sorted(p.name for p in paths.values())
+    for p in paths.values():
+        assert sha(p) == sha(bundled / p.name), f"{p.name} is stale: run python -m flows.synthetic --with-mistakes"
