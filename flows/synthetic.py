@@ -702,7 +702,7 @@ MISTAKES: list[dict] = [
     {"row": 7, "column": "base_salary", "value": "-85000", "rule": "base_salary:range", "problem": "negative base salary"},
     {"row": 9, "column": "outcome_status", "value": "hired", "rule": "outcome_status:vocabulary", "problem": "unknown outcome status"},
     {"row": 11, "column": "record_id", "value": "syn-mistakes-0010", "rule": "record_id:unique", "problem": "record_id repeated: duplicate of data row 10"},
-    {"row": 13, "column": "email", "value": "<e-mail of the first record of the main CSV>", "rule": "person:duplicate", "problem": "same person (same e-mail) as a record of the main file, under a different record_id"},
+    {"row": 13, "column": "email", "value": "grad000001@example.org", "rule": "person:duplicate", "problem": "same person (same e-mail) as the first record with an e-mail in the main CSV (syn-000001 with the default seed), under a different record_id"},
     {"row": 15, "column": "program_id", "value": "msds-nowhere-university", "rule": "program_id:exists", "problem": "program_id not in the programs file"},
     {"row": 17, "column": "salary_currency", "value": "JPY", "rule": "salary_currency:vocabulary", "problem": "currency without a conversion rate (not in the currency vocabulary)"},
     {"row": 19, "column": "job_start_date", "value": "2024-03-01", "rule": "job_start_not_after_collection", "problem": "job_start_date after collected_date (2023-12-01)"},
@@ -734,8 +734,11 @@ def write_mistakes_file(out_dir: Path, programs_csv: Path) -> Path:
         return us[0] if us else programs[0]["program_id"]
 
     masters, bootcamp, cert, phd = first("masters"), first("bootcamp"), first("certificate"), first("phd")
-    with open(_main_records_csv(out_dir), newline="", encoding="utf-8") as fh:
-        main_row = next(csv.DictReader(fh))
+    main_csv = _main_records_csv(out_dir)
+    with open(main_csv, newline="", encoding="utf-8") as fh:
+        main_row = next((r for r in csv.DictReader(fh) if r["email"]), None)
+    if main_row is None:
+        raise ValueError(f"{main_csv}: no record with an e-mail to repeat as a duplicate person")
 
     def row(i: int, program: str, grad: str, **kw) -> dict:
         """A clean row (employed in field) unless ``kw`` overrides a value; unparseable

@@ -266,7 +266,7 @@ def test_mistakes_file_has_each_documented_mistake_and_clean_rows(sample, progra
     for n, m in documented.items():
         value = df.at[n - 1, m["column"]]
         if m["rule"] == "person:duplicate":
-            assert value in main_emails and fails[n] == set()
+            assert value == m["value"] and value in main_emails and fails[n] == set()
             assert df.at[n - 1, "record_id"] not in set(records["record_id"])
         elif m["rule"] == "program_id:exists":
             assert value not in set(programs["program_id"]) and fails[n] == set()
@@ -292,4 +292,8 @@ def test_bundled_sample_is_what_the_generator_writes(tmp_path):
     paths["mistakes"] = synthetic.write_mistakes_file(tmp_path, paths["programs"])
     assert sorted(p.name for p in bundled.glob("synthetic_*")) == sorted(p.name for p in paths.values())
     for p in paths.values():
-        assert sha(p) == sha(bundled / p.name), f"{p.name} is stale: run python -m flows.synthetic --with-mistakes"
+        stale = f"{p.name} is stale: run python -m flows.synthetic --with-mistakes"
+        if p.suffix == ".xlsx":  # deflate output may differ between zlib builds: compare cells
+            pd.testing.assert_frame_equal(read_any(p), read_any(bundled / p.name), obj=stale)
+        else:
+            assert sha(p) == sha(bundled / p.name), stale
