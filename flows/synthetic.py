@@ -21,7 +21,7 @@ Programs
     certificates 600-9.5k; PhDs 0, funded; self-study 0-1.5k) and length (master's 12-30
     months, part-time longer; bootcamps 3-6; certificates 4-11; PhDs 48-66; self-study
     9-15). Programs abroad (GB, DE, CA, IN) pay salaries in their currency; US programs
-    carry a state code (13 masters/PhD/certificate programs in CO, TX, MI or WI, the
+    carry a state code (16 masters/PhD/certificate programs with CIP codes in CO, TX, MI or WI, the
     states of the Census PSEO sample). Beyond the list (``n_programs`` larger, for
     benchmarks) programs ``synthetic-program-0001``... are drawn from the same rules.
 Program sizes and years
