@@ -63,35 +63,23 @@ def refresh(
 
 
 @app.command()
-def validate(files: List[Path] = typer.Argument(..., help="Curated files (CSV, XLSX, JSON Lines).")) -> None:
-    """Check curated files without loading anything; print every problem. Exit 1 if any."""
-    from flows import curated as cur
-    from flows.config import load_assumptions
+def validate(
+    files: List[Path] = typer.Argument(..., help="Curated files (CSV, XLSX, JSON Lines)."),
+    programs: Optional[Path] = typer.Option(None, help="Folder whose programs files define known program ids "
+                                            "(default data/raw/curated) when FILES include none."),
+) -> None:
+    """Check curated files without loading anything; print every problem. Exit 1 if any.
 
-    assumptions = load_assumptions()
-    key = b"validate-only"  # person keys are not shown or stored by validate
-    n_problems = 0
-    for path in files:
-        if not path.is_file():
-            typer.echo(f"{path}: file rejected: no such file")
-            n_problems += 1
-            continue
-        kind = cur.file_kind(path) or "outcome_records"
-        fmt = cur.FORMATS.get(path.suffix.lower())
-        if fmt is None:
-            typer.echo(f"{path}: file rejected: unsupported format {path.suffix!r} (use .csv, .xlsx or .jsonl)")
-            n_problems += 1
-            continue
-        f = cur.InputFile(path, settings.relative(path), kind, fmt, cur.sha256_file(path), path.stat().st_size)
-        result = cur.read_file(f, assumptions, key=key)
-        found = cur.problems(result)
-        for line in found:
-            typer.echo(line)
-        n_problems += len(found)
-        if not found:
-            typer.echo(f"{f.source_file}: ok ({result.rows_read} rows, {kind})")
-    if n_problems:
-        typer.echo(f"{n_problems} problem(s)", err=True)
+    Runs each file's row rules, then the rules across files (duplicate records and people,
+    unknown programs) in a throw-away in-memory database.
+    """
+    from flows import validation
+
+    report = validation.validate_paths(files, programs or settings.curated_dir())
+    for line in report.lines:
+        typer.echo(line)
+    if report.problems:
+        typer.echo(f"{report.problems} problem(s) in {len(files)} file(s)", err=True)
         raise typer.Exit(1)
 
 
