@@ -106,6 +106,39 @@ def redact_url(url: str | httpx.URL) -> str:
     return redact(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment)))
 
 
+class RedactingFilter(logging.Filter):
+    """Rewrites a log record's message with secrets removed (keys by value and secret URL parameters).
+
+    Installed on the loggers of httpx and httpcore, which log full request URLs (query string
+    included) at INFO, and on this module's logger.
+    """
+
+    _PARAM_RE = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        import re
+
+        if RedactingFilter._PARAM_RE is None:
+            names = "|".join(sorted(SECRET_PARAM_NAMES, key=len, reverse=True))
+            RedactingFilter._PARAM_RE = re.compile(rf"([?&](?:{names})=)[^&\s\"']*", re.IGNORECASE)
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: leave it to logging to report
+            return True
+        clean = RedactingFilter._PARAM_RE.sub(lambda m: m.group(1) + REDACTED, redact(message))
+        if clean != message or record.args:
+            record.msg, record.args = clean, None
+        return True
+
+
+_FILTER = RedactingFilter()
+for _name in ("outcomes", "outcomes.http", "outcomes.snapshots", "httpx", "httpcore", "httpcore.connection",
+              "httpcore.http11", "httpcore.http2", "httpcore.proxy"):
+    _lg = logging.getLogger(_name)
+    if not any(isinstance(f, RedactingFilter) for f in _lg.filters):
+        _lg.addFilter(_FILTER)
+
+
 # --- errors --------------------------------------------------------------------------------
 
 class FetchError(RuntimeError):
