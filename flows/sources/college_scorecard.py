@@ -212,7 +212,9 @@ def _api_records(path: Path) -> Iterator[tuple[int, dict]]:
             if rec.get("OPEID6") in (None, ""):
                 rec["OPEID6"] = school.get("ope6_id")
             name = _get(program, "school.name")
-            rec["INSTNM"] = name if name not in (_MISSING, None) else school.get("school.name", _get(school, "school.name"))
+            if name is _MISSING or name is None:
+                name = _get(school, "school.name")
+            rec["INSTNM"] = None if name is _MISSING else name
             state = _get(school, "school.state")
             if state is not _MISSING:
                 rec["STABBR"] = state
