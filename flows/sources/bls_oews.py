@@ -1,0 +1,281 @@
+"""BLS OEWS: occupation wages for this field's roles, national and by state (U.S. Bureau of Labor Statistics).
+
+Owns the BLS OEWS connector: ``fetch`` (public API v2) and ``transform`` (stored answers ->
+``core_bls_oews__wages``, ``core_bls_oews__role_soc_crosswalk``, ``raw_bls_oews__series_data``).
+It must not open the warehouse.
+
+API: ``POST https://api.bls.gov/publicAPI/v2/timeseries/data/`` with the JSON body
+``{"seriesid": [...], "startyear": "2022", "endyear": "2024", "registrationkey": "..."}``
+(the key, from ``BLS_API_KEY``, is omitted when absent). With a key a request holds at most 50
+series and 20 years; without one, 25 series and 10 years: the fetch batches series and splits the
+year range accordingly, one stored file per request (``batch-NNNN.json``, unchanged). The answer is
+``{"status": "REQUEST_SUCCEEDED", "message": [...], "Results": {"series": [{"seriesID": ...,
+"data": [{"year", "period", "periodName", "value", "footnotes": [{"code", "text"}]}]}]}}``; any
+other status (e.g. REQUEST_NOT_PROCESSED when the daily quota is spent) is a fetch error carrying
+the API's messages.
+
+Series ids (25 characters): ``OEU`` + area type (N national, S state) + 7-digit area (0000000
+national; state FIPS + 00000) + 000000 (all industries) + 6-digit SOC + 2-digit datatype (04
+annual mean, 11-15 annual p10/p25/median/p75/p90). Occupations: the configurable role -> SOC
+crosswalk ``[bls_oews.role_soc]`` plus ``extra_soc_codes``.
+
+Values: numbers are wages in USD; a footnote saying the wage is "equal to or greater than" a
+cap (OEWS top-coding), or the value "#", marks it ``top_coded`` (the number, when given, is the
+cap); "-", "*", "**" and blanks are ``not_available`` with a null wage and the token kept.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from flows import http
+from flows.snapshots import snapshot_files
+from flows.sources import FetchedFile, HttpClient, Source, register
+from flows.sources.tabular import (ValueProblem, classify_token, file_sha256, quarantine_row, raw_row,
+                                   snapshot_id_of, source_file_of, typed_frame)
+
+logger = logging.getLogger("outcomes.sources.bls_oews")
+
+NAME = "bls_oews"
+WAGES_TABLE = "core_bls_oews__wages"
+CROSSWALK_TABLE = "core_bls_oews__role_soc_crosswalk"
+RAW_TABLE = "raw_bls_oews__series_data"
+API_URL = "https://api.bls.gov/publicAPI/v2/timeseries/data/"
+
+#: (series per request, years per request) with and without a registration key.
+LIMITS_WITH_KEY = (50, 20)
+LIMITS_WITHOUT_KEY = (25, 10)
+
+DATATYPES = {"04": "annual_mean", "11": "annual_p10", "12": "annual_p25", "13": "annual_median",
+             "14": "annual_p75", "15": "annual_p90"}
+
+#: USPS state code -> FIPS code (50 states, DC, Puerto Rico).
+STATE_FIPS = {
+    "AL": "01", "AK": "02", "AZ": "04", "AR": "05", "CA": "06", "CO": "08", "CT": "09", "DE": "10",
+    "DC": "11", "FL": "12", "GA": "13", "HI": "15", "ID": "16", "IL": "17", "IN": "18", "IA": "19",
+    "KS": "20", "KY": "21", "LA": "22", "ME": "23", "MD": "24", "MA": "25", "MI": "26", "MN": "27",
+    "MS": "28", "MO": "29", "MT": "30", "NE": "31", "NV": "32", "NH": "33", "NJ": "34", "NM": "35",
+    "NY": "36", "NC": "37", "ND": "38", "OH": "39", "OK": "40", "OR": "41", "PA": "42", "RI": "44",
+    "SC": "45", "SD": "46", "TN": "47", "TX": "48", "UT": "49", "VT": "50", "VA": "51", "WA": "53",
+    "WV": "54", "WI": "55", "WY": "56", "PR": "72",
+}
+FIPS_STATE = {v: k for k, v in STATE_FIPS.items()}
+
+SERIES_RE = re.compile(r"^OEU([NS])(\d{7})(\d{6})(\d{2})(\d{4})(\d{2})$")
+TOP_CODE_RE = re.compile(r"equal to or greater than|top.?coded", re.IGNORECASE)
+NOT_AVAILABLE_TOKENS = {"-", "*", "**", "(8)", "(5)"}
+
+
+# --- configuration ----------------------------------------------------------------------------
+
+def _soc(code: str) -> str:
+    if not re.fullmatch(r"\d{2}-\d{4}", str(code)):
+        raise ValueError(f"bls_oews: {code!r} is not a SOC code like 15-2051")
+    return str(code)
+
+
+def soc_codes(config: dict) -> list[str]:
+    """Every SOC code to fetch: the crosswalk's and the extra ones, in first-seen order."""
+    codes: dict[str, None] = {}
+    for socs in (config.get("role_soc") or {}).values():
+        for c in socs:
+            codes[_soc(c)] = None
+    for c in config.get("extra_soc_codes") or []:
+        codes[_soc(c)] = None
+    return list(codes)
+
+
+def series_id(soc: str, datatype: str, state: str | None = None) -> str:
+    """The OEWS series id of a SOC code, datatype and (optional) state."""
+    if datatype not in DATATYPES:
+        raise ValueError(f"bls_oews: datatype {datatype!r} is not one of {sorted(DATATYPES)}")
+    if state is None:
+        area = "N0000000"
+    else:
+        if state not in STATE_FIPS:
+            raise ValueError(f"bls_oews.states: {state!r} is not a USPS state code")
+        area = "S" + STATE_FIPS[state] + "00000"
+    return f"OEU{area}000000{_soc(soc).replace('-', '')}{datatype}"
+
+
+def series_ids(config: dict) -> list[str]:
+    areas: list[str | None] = [None] + list(config.get("states") or [])
+    datatypes = [str(d).zfill(2) for d in (config.get("datatypes") or list(DATATYPES))]
+    return [series_id(soc, dt, area) for soc in soc_codes(config) for area in areas for dt in datatypes]
+
+
+def _batches(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _year_windows(start: int, end: int, span: int) -> list[tuple[int, int]]:
+    if end < start:
+        raise ValueError(f"bls_oews: end_year {end} is before start_year {start}")
+    return [(y, min(end, y + span - 1)) for y in range(start, end + 1, span)]
+
+
+# --- extract -------------------------------------------------------------------------------------
+
+def fetch(client: HttpClient, config: dict) -> list[FetchedFile]:
+    """POST the series in batches (50 with a key, 25 without) and keep every answer unchanged."""
+    key = http.api_key(*http.BLS_KEY_ENV)
+    per_request, years_per_request = LIMITS_WITH_KEY if key else LIMITS_WITHOUT_KEY
+    url = config.get("api_url", API_URL)
+    ids = series_ids(config)
+    if not ids:
+        raise ValueError("bls_oews: no series to fetch (role_soc and extra_soc_codes are empty)")
+    windows = _year_windows(int(config.get("start_year", 2022)), int(config.get("end_year", 2024)), years_per_request)
+    files: list[FetchedFile] = []
+    for batch in _batches(ids, per_request):
+        for start, end in windows:
+            body = {"seriesid": batch, "startyear": str(start), "endyear": str(end)}
+            response = client.request("POST", url, json={**body, "registrationkey": key} if key else body)
+            answer = http.parse_json(response, f"BLS batch {len(files) + 1}")
+            status = answer.get("status") if isinstance(answer, dict) else None
+            if status != "REQUEST_SUCCEEDED":
+                messages = answer.get("message") if isinstance(answer, dict) else None
+                raise http.FetchError(f"BLS API answered status {status!r} for batch {len(files) + 1}: "
+                                      f"{'; '.join(map(str, messages or [])) or 'no message'}",
+                                      url=url, status=response.status_code, reason=str(status))
+            if not isinstance(answer.get("Results"), dict) or not isinstance(answer["Results"].get("series"), list):
+                raise http.ResponseFormatError(f"BLS batch {len(files) + 1}: no Results.series array in the answer",
+                                               url=url, status=response.status_code)
+            for m in answer.get("message") or []:
+                logger.info("bls_oews: API message: %s", http.redact(m))
+            files.append(FetchedFile(name=f"batch-{len(files) + 1:04d}.json", content=response.content,
+                                     url=url, params=body, status=response.status_code))
+    logger.info("bls_oews: fetched %d series in %d requests", len(ids), len(files))
+    return files
+
+
+# --- transform -----------------------------------------------------------------------------------
+
+def _footnotes(footnotes: Any) -> str | None:
+    parts = []
+    for fn in footnotes or []:
+        if not isinstance(fn, dict):
+            continue
+        code, text = (fn.get("code") or "").strip(), (fn.get("text") or "").strip()
+        if code or text:
+            parts.append(f"{code}: {text}" if code and text else code or text)
+    return "; ".join(parts) or None
+
+
+def classify_wage(value: Any, footnotes: str | None) -> tuple[float | None, str, str | None]:
+    """(wage or None, value_status, code) for one OEWS value with its footnote text."""
+    text = "" if value is None else str(value).strip()
+    top = bool(footnotes and TOP_CODE_RE.search(footnotes))
+    if text.startswith("#"):
+        number = text.lstrip("#").replace(",", "").strip()
+        return (float(number) if number.replace(".", "", 1).isdigit() else None), "top_coded", "#"
+    if text in NOT_AVAILABLE_TOKENS:
+        return None, "not_available", text
+    wage, status, code = classify_token(text)
+    if status == "released" and top:
+        return wage, "top_coded", None
+    return wage, status, code
+
+
+def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
+    """Stored API answers -> wages (one row per series x year), the crosswalk, raw rows, quarantine."""
+    snapshot_dir = Path(snapshot_dir)
+    snap_id = snapshot_id_of(snapshot_dir)
+    titles = {str(k): v for k, v in (config.get("soc_titles") or {}).items()}
+    wages: dict[tuple, dict] = {}
+    raws: list[dict] = []
+    quarantine: list[dict] = []
+    for entry in snapshot_files(snapshot_dir):
+        path = entry["path"]
+        if path.suffix.lower() != ".json":
+            continue
+        src = source_file_of(path)
+        try:
+            body = json.loads(path.read_bytes())
+        except ValueError as exc:
+            raise ValueError(f"{path}: not valid JSON ({exc})") from None
+        body = body if isinstance(body, dict) else {}
+        results = body.get("Results")
+        series_list = results.get("series") if isinstance(results, dict) else None
+        if body.get("status") != "REQUEST_SUCCEEDED" or not isinstance(series_list, list):
+            raise ValueError(f"{path}: not a successful BLS API v2 answer (status {body.get('status')!r}, "
+                             f"Results.series {'present' if isinstance(series_list, list) else 'missing'})")
+        n = 0
+        for series in series_list:
+            sid = str(series.get("seriesID", ""))
+            for point in series.get("data") or []:
+                n += 1
+                values = {"seriesID": sid, **{k: point.get(k) for k in point}}
+                raws.append(raw_row(snap_id, src, n, values))
+                where = f"{src} data point {n}"
+                problems = []
+                m = SERIES_RE.match(sid)
+                if not m:
+                    problems.append(("seriesID", "pattern", f"{where}, seriesID {sid!r}: not a national or state OEWS series id"))
+                else:
+                    area_kind, area, _industry, soc2, soc4, datatype = m.groups()
+                    state = None
+                    if area_kind == "S":
+                        state = FIPS_STATE.get(area[:2])
+                        if state is None or area[2:] != "00000":
+                            problems.append(("seriesID", "area", f"{where}, seriesID {sid!r}: area {area} is not a state"))
+                    elif area != "0000000":
+                        problems.append(("seriesID", "area", f"{where}, seriesID {sid!r}: national area must be 0000000"))
+                    if datatype not in DATATYPES:
+                        problems.append(("seriesID", "datatype", f"{where}, seriesID {sid!r}: datatype {datatype} is not an annual wage (04, 11-15)"))
+                period = str(point.get("period", ""))
+                if period != "A01":
+                    problems.append(("period", "annual", f"{where}, period {period!r}: OEWS annual data have period A01"))
+                year = str(point.get("year", ""))
+                if not re.fullmatch(r"\d{4}", year):
+                    problems.append(("year", "pattern", f"{where}, year {year!r}: not a 4-digit year"))
+                notes = _footnotes(point.get("footnotes"))
+                try:
+                    wage, status, code = classify_wage(point.get("value"), notes)
+                    if wage is not None and wage < 0:
+                        raise ValueProblem(f"{wage:g} is negative")
+                except ValueProblem as exc:
+                    problems.append(("value", "number_or_code", f"{where}, value: {exc}"))
+                if not problems:
+                    key = (sid, int(year))
+                    soc = f"{soc2}-{soc4}"
+                    row = {"series_id": sid, "soc_code": soc, "soc_title": titles.get(soc),
+                           "area_type": "national" if area_kind == "N" else "state", "state_code": state,
+                           "reference_year": int(year), "wage_measure": DATATYPES[datatype], "wage_usd": wage,
+                           "value_status": status, "footnote_codes": notes, "snapshot_id": snap_id}
+                    if key in wages and wages[key] != row:
+                        problems.append(("seriesID,year", "duplicate_key", f"{where}: {sid} {year} already read with a different value"))
+                    else:
+                        wages[key] = row
+                        continue
+                quarantine.append(quarantine_row(src, file_sha256(path, entry), n, NAME, problems, values))
+    return {
+        WAGES_TABLE: typed_frame(WAGES_TABLE, wages.values()),
+        CROSSWALK_TABLE: crosswalk_frame(config),
+        RAW_TABLE: typed_frame(RAW_TABLE, raws),
+        "_quarantine": typed_frame("core_ingest__quarantine", quarantine),
+    }
+
+
+def crosswalk_frame(config: dict) -> pd.DataFrame:
+    titles = {str(k): v for k, v in (config.get("soc_titles") or {}).items()}
+    rows = [{"role_category": role, "soc_code": _soc(soc), "soc_title": titles.get(soc)}
+            for role, socs in (config.get("role_soc") or {}).items() for soc in socs]
+    return typed_frame(CROSSWALK_TABLE, rows)
+
+
+SOURCE = register(Source(
+    name=NAME,
+    title="BLS Occupational Employment and Wage Statistics (OEWS): annual wages by occupation, national and state",
+    publisher="U.S. Bureau of Labor Statistics",
+    licence="Public domain (work of the U.S. federal government); cite the BLS OEWS program",
+    url="https://www.bls.gov/oes/",
+    transform=transform,
+    fetch=fetch,
+    api_key_env="BLS_API_KEY",
+))
