@@ -73,7 +73,8 @@ def job_start_not_after_collection(df: pd.DataFrame) -> pd.Series:
 
 def programs_in_person_has_location(df: pd.DataFrame) -> pd.Series:
     """An in-person or hybrid program must say where it is taught (city or state or country)."""
-    located = df["modality"].eq("online").fillna(True)
+    # Only in_person / hybrid rows are judged: a null modality (unknown, e.g. a public-source program) passes.
+    located = ~df["modality"].isin(["in_person", "hybrid"]).fillna(False).astype(bool)
     for col in ("city", "state_code", "country_code"):
         located = located | df[col].notna()
     return located.astype(bool)

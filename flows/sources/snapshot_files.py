@@ -1,0 +1,142 @@
+"""Helpers shared by the file-based connectors: manifests, lineage, quarantine rows, config.
+
+Owns reading a snapshot folder's ``manifest.json`` and checking its files' hashes, writing
+the manifest of a *bundled* snapshot (real public files copied unchanged into
+``data/raw/<source>/<snapshot-id>/``), building ``core_ingest__quarantine`` rows and reading
+``flows/sources/files.toml``. It never fetches over HTTP (``flows/http.py``) and never
+stores fetched answers (``flows/snapshots.py`` does).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tomllib
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from flows.settings import relative
+
+FILES_CONFIG = Path(__file__).resolve().parent / "files.toml"
+QUARANTINE_COLUMNS = ("source_file", "source_sha256", "source_row_number", "file_kind", "quarantine_stage",
+                      "failed_rules", "failure_messages", "raw_values_json", "run_id")
+
+
+class SnapshotError(ValueError):
+    """A snapshot folder that cannot be read (missing manifest or file, hash mismatch, bad header)."""
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def files_config(source: str, override: dict | None = None) -> dict:
+    """The source's section of ``flows/sources/files.toml``, overlaid by ``override`` (the flow's config)."""
+    with open(FILES_CONFIG, "rb") as fh:
+        base = tomllib.load(fh).get(source, {})
+    return {**base, **(override or {})}
+
+
+def read_manifest(snapshot_dir: Path) -> dict:
+    path = Path(snapshot_dir) / "manifest.json"
+    if not path.is_file():
+        raise SnapshotError(f"{relative(path)}: snapshot manifest missing")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(f"{relative(path)}: manifest is not valid JSON ({exc})") from exc
+    for key in ("source", "fetched_at", "files"):
+        if key not in manifest:
+            raise SnapshotError(f"{relative(path)}: manifest lacks the key {key!r}")
+    return manifest
+
+
+def snapshot_file(snapshot_dir: Path, name: str, verify: bool = True) -> tuple[Path, str]:
+    """Path and sha256 of one file of a snapshot; checks it is listed and unchanged."""
+    snapshot_dir = Path(snapshot_dir)
+    manifest = read_manifest(snapshot_dir)
+    entry = next((f for f in manifest["files"] if f.get("name") == name), None)
+    path = snapshot_dir / name
+    if entry is None:
+        raise SnapshotError(f"{relative(snapshot_dir)}: manifest lists no file named {name!r}")
+    if not path.is_file():
+        raise SnapshotError(f"{relative(path)}: listed in the manifest but missing")
+    digest = sha256_file(path)
+    if verify and entry.get("sha256") and entry["sha256"] != digest:
+        raise SnapshotError(f"{relative(path)}: sha256 {digest} differs from the manifest's {entry['sha256']} "
+                            "(a snapshot file must stay unchanged)")
+    return path, digest
+
+
+def snapshot_id(snapshot_dir: Path) -> str:
+    return relative(Path(snapshot_dir))
+
+
+def write_bundled_snapshot(source: str, files: Iterable[Path], dest_root: Path, snapshot: str, *,
+                           title: str, publisher: str, licence: str, origin: str, notes: str = "",
+                           extra: dict | None = None) -> Path:
+    """Copy real public files unchanged into ``dest_root/<source>/<snapshot>/`` and write the manifest.
+
+    The manifest says ``"kind": "bundled"`` and records, per file, the original name, bytes
+    and sha256, plus the publisher, licence and where the copy came from.
+    """
+    folder = Path(dest_root) / source / snapshot
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for src in files:
+        src = Path(src)
+        target = folder / src.name
+        shutil.copyfile(src, target)
+        entries.append({"name": src.name, "bytes": target.stat().st_size, "sha256": sha256_file(target),
+                        "original_name": src.name})
+    manifest = {
+        "source": source,
+        "kind": "bundled",
+        "snapshot_id": snapshot,
+        "fetched_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "title": title,
+        "publisher": publisher,
+        "licence": licence,
+        "origin": origin,
+        "notes": notes,
+        "files": entries,
+        **(extra or {}),
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return folder
+
+
+def quarantine_row(source_file: str, sha256: str, row_number: int, file_kind: str,
+                   problems: list[tuple[str, str, str]], raw: dict, stage: str = "validate") -> dict:
+    """One ``core_ingest__quarantine`` row. ``problems``: (column, rule, message) triples."""
+    return {
+        "source_file": source_file,
+        "source_sha256": sha256,
+        "source_row_number": row_number,
+        "file_kind": file_kind,
+        "quarantine_stage": stage,
+        "failed_rules": "; ".join(f"{c}:{r}" for c, r, _ in problems),
+        "failure_messages": " | ".join(m for _, _, m in problems),
+        "raw_values_json": json.dumps(raw, ensure_ascii=False, sort_keys=True),
+        "run_id": None,
+    }
+
+
+def quarantine_frame(rows: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(QUARANTINE_COLUMNS))
+    df["source_row_number"] = df["source_row_number"].astype("Int64")
+    return df
+
+
+def problem(source_file: str, row_number: int, column: str, value, rule: str, explanation: str) -> tuple[str, str, str]:
+    """A (column, rule, message) triple whose message names file, row, column, value and rule."""
+    return (column, rule, f"{source_file} row {row_number}: column {column!r} value {value!r} breaks "
+                          f"rule {rule}: {explanation}")
