@@ -19,7 +19,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/outcomes refresh
+	$(BIN)/outcomes refresh --offline
 
 test: install
 	$(BIN)/python -m pytest

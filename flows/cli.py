@@ -31,6 +31,7 @@ def _print_summary(summary: dict) -> None:
     typer.echo(f"  rows                {summary['rows_read']} read = {summary['rows_loaded']} loaded + "
                f"{summary['rows_quarantined']} quarantined")
     typer.echo(f"  programs, cohorts   {summary['programs_count']} programs, {summary['cohorts_count']} program cohorts")
+    typer.echo("  public sources      " + ", ".join(f"{k} ({v})" for k, v in summary.get("sources", {}).items()))
     typer.echo(f"  elapsed             {summary['elapsed_seconds']:.1f} s")
     if summary["rows_quarantined"]:
         typer.echo("  quarantined rows:   outcomes sql \"SELECT source_file, source_row_number, failed_rules "
@@ -43,16 +44,19 @@ def refresh(
     warehouse: Optional[Path] = typer.Option(None, help="Warehouse file (default data/warehouse/outcomes.duckdb)."),
     assumptions: Optional[Path] = typer.Option(None, help="TOML file overriding flows/assumptions.toml."),
     wait: float = typer.Option(0.0, help="Seconds to wait for a running refresh before giving up."),
+    offline: bool = typer.Option(False, "--offline", help="No network: every public source uses its newest snapshot."),
+    source: Optional[List[str]] = typer.Option(None, "--source", help="Refresh only this public source (repeatable)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
-    """Ingest, validate, load and publish the warehouse."""
+    """Ingest curated files and public sources, validate, load and publish the warehouse."""
     from flows.refresh import refresh as refresh_flow
     from flows.warehouse import RefreshLocked
 
     try:
         summary = refresh_flow(curated_folder=str(curated) if curated else None,
                                warehouse_path=str(warehouse) if warehouse else None,
-                               assumptions_file=str(assumptions) if assumptions else None, wait_seconds=wait)
+                               assumptions_file=str(assumptions) if assumptions else None, wait_seconds=wait,
+                               offline=offline, sources=list(source) if source else None)
     except RefreshLocked as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(3)

@@ -17,8 +17,11 @@ import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import curated, settings, warehouse
+from flows import curated, settings, snapshots, warehouse
 from flows.config import load_assumptions
+from flows.http import RetryingClient
+from flows.sources import Source, load_connectors
+from flows.sources.config import source_config
 
 
 @dataclass
@@ -29,6 +32,7 @@ class RunContext:
     build: Path
     assumptions: dict
     actions: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -74,6 +78,56 @@ def load_curated(ctx: RunContext, result: curated.FileResult) -> None:
     ctx.actions[result.file.source_file] = "rejected" if result.rejection else "read"
 
 
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[10, 60])
+def extract_source(ctx: RunContext, source: Source, client: RetryingClient | None) -> snapshots.ExtractResult:
+    """Fetch a public source into a new raw snapshot, or fall back to its newest snapshot (I/O: retries)."""
+    result = snapshots.extract(source, settings.raw_dir(), client, source_config(source.name), offline=client is None)
+    get_run_logger().info("%s: %s", source.name, result.message)
+    return result
+
+
+@task(cache_policy=NO_CACHE)
+def load_source(ctx: RunContext, source: Source, extracted: snapshots.ExtractResult) -> None:
+    """Transform a snapshot into validated tables and replace that source's rows in one transaction."""
+    snap = extracted.snapshot_dir
+    manifest = snapshots.read_manifest(snap) if snap else {}
+    status = extracted.status
+    if snap is not None and manifest.get("kind") in ("bundled", "transcribed") and (status == "stale" or source.fetch is None):
+        status = manifest["kind"]  # a shipped snapshot, not one this project fetched
+    fetched_at = manifest.get("fetched_at")
+    fetched_at = datetime.strptime(fetched_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) if fetched_at else None
+    with ctx.connect() as con:
+        counts = inputs = None
+        message = extracted.message
+        if snap is not None and warehouse.previous_source_snapshot(con, source.name) != snap.name:
+            problems = snapshots.verify_snapshot(snap)
+            if problems:
+                raise snapshots.SnapshotError(f"{source.name}: snapshot {snap} does not match its manifest: {problems}")
+            frames = source.transform(snap, source_config(source.name))
+            counts = warehouse.load_source_frames(con, source.name, frames, ctx.run_id)
+            inputs = [{"source_file": settings.relative(snap / f["name"]), "source_sha256": f["sha256"],
+                       "file_bytes": f["bytes"]} for f in snapshots.snapshot_files(snap)]
+        elif snap is not None:
+            message += "; unchanged since the last run, tables kept"
+        warehouse.record_source(con, source.name, status, snap, fetched_at, message, ctx.run_id,
+                                ctx.started_at, counts, inputs)
+    ctx.sources[source.name] = status
+
+
+@task(cache_policy=NO_CACHE)
+def load_program_links(ctx: RunContext, source: Source) -> None:
+    """The curated crosswalk from programs to public identifiers (data/raw/links)."""
+    folder = settings.raw_dir() / "links"
+    with ctx.connect() as con:
+        frames = source.transform(folder, source_config(source.name))
+        counts = warehouse.load_source_frames(con, source.name, frames, ctx.run_id)
+        inputs = [{"source_file": settings.relative(p), "source_sha256": curated.sha256_file(p),
+                   "file_bytes": p.stat().st_size} for p in sorted(folder.glob("*.csv"))]
+        warehouse.record_source(con, source.name, "fresh", None, None, f"{source.name}: curated crosswalk",
+                                ctx.run_id, ctx.started_at, counts, inputs)
+    ctx.sources[source.name] = "fresh"
+
+
 @task(cache_policy=NO_CACHE)
 def build_core_tables(ctx: RunContext) -> None:
     with ctx.connect() as con:
@@ -87,13 +141,29 @@ def record_and_publish(ctx: RunContext) -> dict:
         summary["warehouse_snapshot_id"] = warehouse.record_snapshot(con, ctx.run_id)
     warehouse.publish(ctx.build, ctx.published)
     summary["warehouse"] = str(ctx.published)
+    summary["sources"] = dict(sorted(ctx.sources.items()))
     return summary
+
+
+@contextmanager
+def _no_client() -> Iterator[None]:
+    yield None
 
 
 @flow(name="refresh", log_prints=True)
 def refresh(curated_folder: str | None = None, warehouse_path: str | None = None,
-            assumptions_file: str | None = None, wait_seconds: float = 0.0) -> dict:
-    """Curated files -> validation -> DuckDB warehouse -> statistics, published atomically."""
+            assumptions_file: str | None = None, wait_seconds: float = 0.0, offline: bool = False,
+            sources: list[str] | None = None) -> dict:
+    """Curated files and public sources -> validation -> DuckDB warehouse -> statistics, published atomically.
+
+    ``sources``: names of the public sources to refresh (default all); the others keep what the
+    published warehouse holds. ``offline``: no network; every source uses its newest snapshot.
+    """
+    registry = load_connectors()
+    unknown = sorted(set(sources or []) - set(registry))
+    if unknown:
+        raise ValueError(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(sorted(registry))}")
+    selected = [registry[n] for n in sorted(registry) if sources is None or n in sources]
     published = Path(warehouse_path) if warehouse_path else settings.warehouse_path()
     folder = Path(curated_folder) if curated_folder else settings.curated_dir()
     with warehouse.refresh_lock(published, wait_seconds):
@@ -104,6 +174,12 @@ def refresh(curated_folder: str | None = None, warehouse_path: str | None = None
         try:
             for f in discover_inputs(ctx, folder):
                 load_curated(ctx, read_and_validate(ctx, f))
+            with (RetryingClient() if not offline else _no_client()) as client:
+                for source in selected:
+                    if source.name == "program_links":
+                        load_program_links(ctx, source)
+                    else:
+                        load_source(ctx, source, extract_source(ctx, source, client))
             build_core_tables(ctx)
             return record_and_publish(ctx)
         finally:

@@ -399,13 +399,41 @@ def record_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime
     return summary
 
 
-def record_snapshot(con: duckdb.DuckDBPyConnection, run_id: str, extra_inputs: pd.DataFrame | None = None) -> str:
+def previous_source_snapshot(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
+    rows = con.execute("SELECT snapshot_id FROM core_ingest__sources WHERE data_origin = ?", [source]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def record_source(con: duckdb.DuckDBPyConnection, source: str, status: str, snapshot_dir: Path | None,
+                  fetched_at: datetime | None, message: str, run_id: str, loaded_at: datetime,
+                  counts: dict[str, int] | None, inputs: list[dict] | None) -> None:
+    """A source's freshness row, its ingest-log row and (when loaded) its input files."""
+    snapshot_id = snapshot_dir.name if snapshot_dir else None
+    age = round((loaded_at - fetched_at).total_seconds() / 86400, 2) if fetched_at else None
+    con.execute("DELETE FROM core_ingest__sources WHERE data_origin = ?", [source])
+    insert_frame(con, "core_ingest__sources", pd.DataFrame([{
+        "data_origin": source, "source_status": status, "snapshot_id": snapshot_id, "fetched_at": fetched_at,
+        "snapshot_age_days": max(age, 0.0) if age is not None else None, "ingest_message": message, "run_id": run_id}]))
+    raw_rows = sum(n for t, n in (counts or {}).items() if t.startswith("raw_"))
+    quarantined = (counts or {}).get("_quarantine", 0)
+    where = f"data/raw/{source}/{snapshot_id}" if snapshot_id else f"data/raw/{source}"
+    insert_frame(con, "core_ingest__log", pd.DataFrame([{
+        "run_id": run_id, "source_file": where, "file_kind": source, "file_format": "snapshot",
+        "ingest_action": "read" if counts is not None else ("skipped_unchanged" if snapshot_id else "missing"),
+        "rows_read": raw_rows if counts is not None else None,
+        "rows_loaded": raw_rows - quarantined if counts is not None else None,
+        "rows_quarantined": quarantined if counts is not None else None,
+        "ingest_message": message, "loaded_at": loaded_at}]))
+    if inputs is not None:
+        con.execute("DELETE FROM core_warehouse__inputs WHERE data_origin = ?", [source])
+        insert_frame(con, "core_warehouse__inputs", pd.DataFrame(inputs).assign(data_origin=source, snapshot_id=snapshot_id))
+
+
+def record_snapshot(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
     """Record every input and the warehouse's content id; return the id."""
-    con.execute("DELETE FROM core_warehouse__inputs")
+    con.execute("DELETE FROM core_warehouse__inputs WHERE data_origin = 'curated'")
     con.execute("""INSERT INTO core_warehouse__inputs
                    SELECT source_file, source_sha256, file_bytes, 'curated', NULL FROM core_ingest__files""")
-    if extra_inputs is not None and len(extra_inputs):
-        insert_frame(con, "core_warehouse__inputs", extra_inputs)
     inputs = con.execute("SELECT source_file, source_sha256 FROM core_warehouse__inputs ORDER BY source_file").fetchall()
     h = hashlib.sha256(schema_fingerprint().encode())
     for path, sha in inputs:

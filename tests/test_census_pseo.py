@@ -16,7 +16,7 @@ from flows.sources.snapshot_files import sha256_file
 from schemas.generate import pandera_model
 
 ROOT = Path(__file__).resolve().parent.parent
-SNAP = ROOT / "data" / "raw" / "census_pseo" / "20261121T000000Z"
+SNAP = ROOT / "data" / "raw" / "census_pseo" / "2026-11-21T000000Z-bundled"
 SHARED = Path("/work/shared/data/public/census_pseo/pseoe_all.csv")
 FAMILIES = {"11", "14", "26", "27", "30"}
 

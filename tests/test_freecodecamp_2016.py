@@ -17,7 +17,7 @@ from schemas.generate import pandera_model
 from schemas.model import FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
-SNAP = ROOT / "data" / "raw" / "freecodecamp_2016" / "20261121T000000Z"
+SNAP = ROOT / "data" / "raw" / "freecodecamp_2016" / "2026-11-21T000000Z-bundled"
 SHARED = Path("/work/shared/data/public/freecodecamp_2016_new_coder_survey/new_coder_survey_2016_part1.csv")
 FILE = SNAP / "new_coder_survey_2016_part1.csv"
 

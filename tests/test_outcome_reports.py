@@ -15,7 +15,7 @@ from flows.sources.snapshot_files import sha256_file
 from schemas.generate import pandera_model
 
 ROOT = Path(__file__).resolve().parent.parent
-SNAP = ROOT / "data" / "raw" / "outcome_reports" / "20261121T000000Z"
+SNAP = ROOT / "data" / "raw" / "outcome_reports" / "2026-11-21T000000Z-bundled"
 
 
 def _validate(frames):

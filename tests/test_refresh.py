@@ -14,7 +14,8 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
 def _run(tmp_path, folder):
-    return refresh(curated_folder=str(folder), warehouse_path=str(tmp_path / "wh" / "outcomes.duckdb"))
+    return refresh(curated_folder=str(folder), warehouse_path=str(tmp_path / "wh" / "outcomes.duckdb"),
+                   offline=True, sources=[])
 
 
 def _con(tmp_path):

@@ -71,3 +71,16 @@ SOURCES: dict[str, Source] = {}
 def register(source: Source) -> Source:
     SOURCES[source.name] = source
     return source
+
+
+#: Connector modules, imported on demand (each registers its Source when imported).
+CONNECTORS = ("census_pseo", "college_scorecard", "bls_oews", "outcome_reports", "freecodecamp_2016", "program_links")
+
+
+def load_connectors() -> dict[str, Source]:
+    """Import every connector module and return the registry."""
+    import importlib
+
+    for module in CONNECTORS:
+        importlib.import_module(f"flows.sources.{module}")
+    return SOURCES

@@ -16,7 +16,7 @@ register_fields([
     Field("code_version", "string", "Version of alumni-outcomes that built the warehouse."),
     Field("built_at", "datetime", "When the warehouse was published (UTC)."),
     Field("inputs_count", "integer", "Input files the warehouse was built from.", min=0),
-    Field("source_status", "string", "fresh (fetched this run), stale (newest earlier snapshot used: offline or fetch failed), missing (no snapshot: source not loaded), bundled (shipped snapshot)."),
+    Field("source_status", "string", "fresh (fetched this run, or a curated file), stale (newest earlier fetched snapshot used: offline or fetch failed), bundled / transcribed (the snapshot shipped with the project), missing (no snapshot: source not loaded)."),
     Field("fetched_at", "datetime", "When the snapshot was fetched or bundled (UTC)."),
     Field("snapshot_age_days", "number", "Age of the source's snapshot when the warehouse was built.", unit="days", min=0),
 ])
