@@ -1,0 +1,74 @@
+"""Small-cell suppression (primary and complementary) and the low-coverage flag.
+
+Owns the privacy rules of every out table (docs/METHODOLOGY.md, "Suppression"). Works on
+one pandas frame of cells at a time; loops over groups of cells, never over records.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+
+def min_cell_size(assumptions: dict) -> int:
+    k = int(assumptions.get("suppression", {}).get("min_cell_size", 10))
+    if k < 1:
+        raise ValueError(f"assumptions [suppression] min_cell_size: must be >= 1, got {k}")
+    return k
+
+
+def low_knowledge_rate(assumptions: dict) -> float:
+    return float(assumptions.get("suppression", {}).get("low_knowledge_rate", 0.65))
+
+
+def primary_suppression(counts: pd.Series, k: int, what: str = "graduates") -> tuple[pd.Series, pd.Series]:
+    """Cells with fewer than k individuals (count < k, including 0) are suppressed.
+
+    Returns (is_suppressed, suppression_reason). The reason names the rule, not the count
+    (publishing '7 < 10' would leak the count): 'primary: fewer than k=10 graduates'.
+    """
+    c = pd.to_numeric(counts, errors="coerce").fillna(0)
+    flag = c < k
+    reason = pd.Series(np.where(flag, f"primary: fewer than k={k} {what}", None), index=counts.index, dtype="object")
+    return flag.astype(bool), reason
+
+
+def complementary_suppression(cells: pd.DataFrame, parent_cols: Sequence[str], count_col: str,
+                              flag_col: str = "is_suppressed", reason_col: str = "suppression_reason",
+                              k: int | None = None) -> pd.DataFrame:
+    """Suppress extra siblings so no suppressed count is recoverable by subtraction.
+
+    Siblings are the cells that share ``parent_cols`` (their counts add up to the parent's
+    total, which is published elsewhere or derivable). In a sibling group where exactly one
+    cell with a positive count is suppressed, the smallest published sibling (ties broken by
+    row order, i.e. deterministically by the frame's sort) is suppressed too, with reason
+    'complementary: ...'. Repeats until no group has exactly one suppressed cell. With an
+    empty ``parent_cols`` all rows are one group (the grand total). Returns a copy.
+    """
+    out = cells.copy()
+    if out.empty:
+        return out
+    keys = list(parent_cols)
+    groups = out.groupby(keys, dropna=False, sort=False).groups if keys else {None: out.index}
+    for _, idx in groups.items():
+        idx = list(idx)
+        while True:
+            sub = out.loc[idx]
+            positive = pd.to_numeric(sub[count_col], errors="coerce").fillna(0) > 0
+            n_supp = int((sub[flag_col].astype(bool) & positive).sum())
+            published = sub[~sub[flag_col].astype(bool) & positive]
+            if n_supp != 1 or published.empty:
+                break
+            target = published[count_col].astype(float).idxmin()
+            out.loc[target, flag_col] = True
+            parent = ", ".join(keys) if keys else "the grand total"
+            out.loc[target, reason_col] = (f"complementary: protects a suppressed sibling cell within the same {parent}")
+    return out
+
+
+def low_coverage(knowledge_rate, threshold: float = 0.65):
+    """NACE: a knowledge rate under 65% carries a warning. Unknown rate (no graduates) -> False."""
+    r = pd.Series(knowledge_rate, dtype="float64")
+    return (r < threshold).fillna(False).astype(bool)
