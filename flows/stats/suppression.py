@@ -63,9 +63,32 @@ def complementary_suppression(cells: pd.DataFrame, parent_cols: Sequence[str], c
                 break
             target = published[count_col].astype(float).idxmin()
             out.loc[target, flag_col] = True
-            parent = ", ".join(keys) if keys else "the grand total"
-            out.loc[target, reason_col] = (f"complementary: protects a suppressed sibling cell within the same {parent}")
+            parent = "the same " + " x ".join(keys) if keys else "the grand total"
+            out.loc[target, reason_col] = f"complementary: protects a suppressed sibling cell within {parent}"
     return out
+
+
+def cascade_suppression(cells: pd.DataFrame, parent_cols: Sequence[str], suppressed_parents: set,
+                        flag_col: str = "is_suppressed", reason_col: str = "suppression_reason") -> pd.DataFrame:
+    """Suppress every cell whose parent cell (its values of ``parent_cols``) is suppressed.
+
+    Otherwise a suppressed parent's count would be the sum of its published children.
+    """
+    out = cells.copy()
+    if out.empty or not parent_cols or not suppressed_parents:
+        return out
+    keys = pd.Series(list(zip(*(out[c] for c in parent_cols))), index=out.index)
+    hit = keys.map(lambda t: tuple(None if pd.isna(v) else v for v in t) in suppressed_parents).astype(bool)
+    hit &= ~out[flag_col].astype(bool)
+    out.loc[hit, flag_col] = True
+    out.loc[hit, reason_col] = "complementary: its parent cell (" + " x ".join(parent_cols) + ") is suppressed"
+    return out
+
+
+def suppressed_keys(cells: pd.DataFrame, cols: Sequence[str], flag_col: str = "is_suppressed") -> set:
+    """The key tuples (over ``cols``) of the suppressed cells, for ``cascade_suppression``."""
+    s = cells[cells[flag_col].astype(bool)]
+    return {tuple(None if pd.isna(v) else v for v in t) for t in zip(*(s[c] for c in cols))}
 
 
 def low_coverage(knowledge_rate, threshold: float = 0.65):

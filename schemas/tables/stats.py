@@ -12,11 +12,12 @@ from schemas.model import Field, Table, Vocabulary, register_fields, register_ta
 from schemas.vocab import CIRR_CATEGORIES, NACE_CATEGORIES
 
 #: Groupings of the placement and salary tables: name -> (dimension columns, sibling-group columns
-#: for complementary suppression).
+#: for complementary suppression). Where the sibling-group columns are the dimensions of another
+#: grouping (program -> program_year -> program_cohort), a suppressed parent suppresses its children.
 GROUPINGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "program": (("program_id",), ()),
     "program_year": (("program_id", "graduation_year"), ("program_id",)),
-    "program_cohort": (("program_id", "cohort"), ("program_id", "graduation_year")),
+    "program_cohort": (("program_id", "graduation_year", "cohort"), ("program_id", "graduation_year")),
     "pathway_modality_pacing": (("pathway", "modality", "pacing"), ("pathway",)),
     "role_category": (("role_category",), ()),
     "prior_background": (("prior_degree", "prior_field"), ("prior_degree",)),
