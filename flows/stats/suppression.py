@@ -51,8 +51,9 @@ def complementary_suppression(cells: pd.DataFrame, parent_cols: Sequence[str], c
     if out.empty:
         return out
     keys = list(parent_cols)
-    groups = out.groupby(keys, dropna=False, sort=False).groups if keys else {None: out.index}
-    for _, idx in groups.items():
+    groups = list(out.groupby(keys, dropna=False, sort=False).indices.values()) if keys else [out.index]
+    for positions in groups:
+        idx = out.index[positions] if keys else positions
         idx = list(idx)
         while True:
             sub = out.loc[idx]
