@@ -32,9 +32,10 @@ IN_FIELD_CODES = ("1A", "1B", "1C", "1D", "1E")
 CAREER_NACE = ("employed_full_time", "employed_part_time", "self_employed", "postgraduate_internship_or_fellowship",
                "volunteer_service", "military", "continuing_education")
 #: Columns that count individuals in a population (cell sizes and denominators): published only when >= k.
+#: Rate numerators (e.g. employed_in_field_count in placement) are published with their rate: rate x
+#: denominator reveals them anyway, and the denominator is >= k (docs/METHODOLOGY.md, "Suppression").
 POPULATION_COUNTS = ("graduates", "cirr_denominator", "career_outcomes_denominator", "graduates_known_outcome",
-                     "days_to_job_start_count", "salary_reported_count", "salary_uplift_count",
-                     "employed_in_field_count")
+                     "days_to_job_start_count", "salary_reported_count", "salary_uplift_count")
 CATEGORY_COUNTS = tuple(cirr_col(c) for c in CIRR_CATEGORIES) + tuple(nace_col(c) for c in NACE_CATEGORIES)
 
 OUT_TABLES = ("out_outcomes__placement", "out_outcomes__salary", "out_outcomes__program_year_summary",
@@ -179,7 +180,10 @@ def placement_frame(cells: pd.DataFrame, assumptions: dict, suppressed_parents: 
     return df[list(TABLES["out_outcomes__placement"].fields)]
 
 
-def salary_frame(cells: pd.DataFrame, assumptions: dict, suppressed_parents: set | None = None) -> pd.DataFrame:
+def salary_frame(cells: pd.DataFrame, assumptions: dict, suppressed_parents: set | None = None,
+                 placement_suppressed: set | None = None) -> pd.DataFrame:
+    """Salary rows of one grouping. A cell is suppressed when its reporters are under k, by the
+    parent cascade and complementary rule on reporters, or when the same cell of placement is suppressed."""
     k = min_cell_size(assumptions)
     grouping = cells["stats_grouping"].iloc[0] if len(cells) else None
     df = cells.copy()
@@ -189,6 +193,11 @@ def salary_frame(cells: pd.DataFrame, assumptions: dict, suppressed_parents: set
     parents = GROUPINGS[grouping][1] if grouping else ()
     # The salary cell is the reporters; a cell whose graduates are under k is suppressed too (implied: reporters <= graduates).
     df = _suppress(df, "salary_reported_count", parents, k, "graduates reporting a salary", suppressed_parents)
+    if placement_suppressed:
+        hit = df["cell_key"].isin(placement_suppressed) & ~df["is_suppressed"].astype(bool)
+        df.loc[hit, "is_suppressed"] = True
+        df.loc[hit, "suppression_reason"] = "complementary: the cell's placement row is suppressed"
+        df = complementary_suppression(df, parents, "salary_reported_count", k=k)
     supp = df["is_suppressed"].astype(bool).to_numpy()
     keep = ("stats_grouping", "cell_key", "is_suppressed", "suppression_reason", "is_low_coverage") + DIMENSIONS
     value_cols = [c for c in TABLES["out_outcomes__salary"].fields if c not in keep]
@@ -386,7 +395,9 @@ def build_out_tables(con: duckdb.DuckDBPyConnection, assumptions: dict) -> list[
         parent = next((g for g, (d, _) in GROUPINGS.items() if parent_cols and d == parent_cols), None)
         sp_p = suppressed_keys(done[parent][0], parent_cols) if parent in done else None
         sp_s = suppressed_keys(done[parent][1], parent_cols) if parent in done else None
-        done[grouping] = (placement_frame(cells, assumptions, sp_p), salary_frame(cells, assumptions, sp_s))
+        placement = placement_frame(cells, assumptions, sp_p)
+        p_supp = set(placement.loc[placement["is_suppressed"].astype(bool), "cell_key"])
+        done[grouping] = (placement, salary_frame(cells, assumptions, sp_s, p_supp))
         placement_parts.append(done[grouping][0])
         salary_parts.append(done[grouping][1])
     pcols, scols = list(TABLES["out_outcomes__placement"].fields), list(TABLES["out_outcomes__salary"].fields)
