@@ -251,3 +251,29 @@ def test_real_turing_cirr_shares():
     assert seg["students"].sum() == total
     shares = np.floor(rate(seg["students"], total) * 100 + 0.5)
     assert list(shares.astype(int)) == list(seg["share_of_students_pct"])
+
+
+def test_roi_command_function_json(tmp_path):
+    import json
+
+    import duckdb
+    import typer
+    from typer.testing import CliRunner
+
+    from flows.stats.cli_roi import roi
+
+    path = tmp_path / "w.duckdb"
+    mem = _small_world()
+    mem.execute(f"ATTACH '{path}' AS w")
+    for t in ("core_programs__programs", "core_outcomes__graduate_outcomes"):
+        mem.execute(f"CREATE TABLE w.{t} AS SELECT * FROM {t}")
+    mem.execute("DETACH w")
+    app = typer.Typer()
+    app.command()(roi)
+    res = CliRunner().invoke(app, ["--prior-degree", "bachelors", "--prior-field", "business", "--prior-salary", "50000",
+                                   "--years-experience", "3", "--json", "--warehouse", str(path)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert [d["program_id"] for d in data][:2] == ["c", "a"]
+    res = CliRunner().invoke(app, ["--warehouse", str(tmp_path / "missing.duckdb")])
+    assert res.exit_code == 1
