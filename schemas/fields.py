@@ -100,6 +100,8 @@ FIELDS = [
     F("knowledge_rate", "number", "NACE knowledge rate: graduates with a known outcome / all graduates.", unit="ratio", min=0, max=1),
     F("employed_in_field_count", "integer", "Graduates employed in field at collection (CIRR 1A-1E).", min=0),
     F("employed_in_field_rate", "number", "CIRR employed-in-field rate at collection: in field / (graduates - excluded).", unit="ratio", min=0, max=1),
+    F("employed_in_field_90d_rate", "number", "CIRR employed-in-field rate 90 days after graduation: employed in field by day 90 / (graduates - excluded). In out tables computed from records; in outcome-report tables as the school published it.", unit="ratio", min=0, max=1),
+    F("employed_in_field_180d_rate", "number", "CIRR employed-in-field rate 180 days after graduation: employed in field by day 180 / (graduates - excluded). In out tables computed from records; in outcome-report tables as the school published it.", unit="ratio", min=0, max=1),
     F("median_base_salary_usd", "number", "Median annual base salary of in-field graduates who reported one.", unit="USD"),
     F("salary_reported_count", "integer", "In-field graduates who reported a base salary.", min=0),
     F("is_suppressed", "boolean", "True when the cell has fewer individuals than the minimum cell size: its rates and salaries are withheld."),

@@ -22,8 +22,6 @@ register_fields([
     F("report_graduates", "integer", "Graduates the report counts (when published).", min=0),
     F("published_course_length_days", "integer", "Published length of the course.", unit="days", min=0),
     F("graduated_within_150pct_rate", "number", "Share of enrolled students who graduated within 150% of the published course length.", unit="ratio", min=0, max=1),
-    F("employed_in_field_90d_rate", "number", "Share of graduates employed in field within 90 days (as published).", unit="ratio", min=0, max=1),
-    F("employed_in_field_180d_rate", "number", "Share of graduates employed in field within 180 days (as published).", unit="ratio", min=0, max=1),
     F("still_seeking_90d_rate", "number", "Share of graduates still seeking at 90 days.", unit="ratio", min=0, max=1),
     F("still_seeking_180d_rate", "number", "Share of graduates still seeking at 180 days.", unit="ratio", min=0, max=1),
     F("non_reporting_rate", "number", "Share of graduates whose outcome is unknown.", unit="ratio", min=0, max=1),

@@ -17,7 +17,7 @@ TABLES = [
                 "median_base_salary_usd", "salary_reported_count", "is_suppressed",
                 "suppression_reason"),
         primary_key=("program_id", "graduation_year"),
-        required=("graduates", "is_suppressed"),
+        required=("is_suppressed",),  # a suppressed cell publishes no graduate count
         warnings=("suppressed_values", "low_coverage", "synthetic"),
         grain="One row per program per graduation year.",
     ),

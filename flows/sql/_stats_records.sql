@@ -1,0 +1,36 @@
+-- One row per graduate outcome record with the flags every statistic counts.
+-- Named steps: source -> programs -> joined -> flagged. flows/stats/build.py inlines three
+-- parameters (the names in braces below): in_field_codes, the CIRR codes counted as employed in
+-- field (1A-1E); career_nace, the NACE categories of the career outcomes rate; windows, one
+-- in_field_<d>d flag per window of [stats] windows_days (in field and started by day d, or start
+-- unknown and collected by day d).
+WITH source AS (
+    SELECT * FROM core_outcomes__graduate_outcomes
+),
+programs AS (
+    SELECT program_id, pathway, modality, pacing FROM core_programs__programs
+),
+joined AS (
+    SELECT s.*, p.pathway, p.modality, p.pacing,
+           coalesce(s.days_to_job_start, date_diff('day', s.graduation_date, s.job_start_date)) AS days_start,
+           date_diff('day', s.graduation_date, s.collected_date) AS days_collected,
+           s.cirr_category IN ({in_field_codes}) AS in_field
+    FROM source s LEFT JOIN programs p USING (program_id)
+),
+flagged AS (
+    SELECT record_id, program_id, cohort, graduation_year, pathway, modality, pacing, role_category,
+           prior_degree, prior_field, cirr_category, nace_category, in_field,
+           outcome_status <> 'unknown' AS known,
+           cirr_category = 'excluded' AS excluded,
+           nace_category IN ({career_nace}) AS career_outcome,
+           outcome_status <> 'unknown' AND nace_category <> 'not_seeking' AS career_denominator,
+           nace_category = 'continuing_education' AS continuing_education,
+           {windows},
+           CASE WHEN in_field THEN days_start END AS in_field_days_start,
+           CASE WHEN in_field THEN base_salary_usd END AS salary_usd,
+           CASE WHEN in_field AND base_salary_usd IS NOT NULL THEN prior_salary_usd END AS salary_prior_usd,
+           verification_level = 'self_reported' AS self_reported,
+           prior_salary_usd
+    FROM joined
+)
+SELECT * FROM flagged

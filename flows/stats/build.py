@@ -1,0 +1,417 @@
+"""Build every statistics out table from the core tables of an open DuckDB connection.
+
+Owns ``build_out_tables`` and the per-table steps it runs, in order:
+records (SQL, ``flows/sql/_stats_records.sql``) -> placement -> salary -> program-year
+summary -> role wage benchmarks -> public earnings benchmarks -> program costs and ROI.
+Heavy aggregation is SQL (GROUP BY over records); intervals, quantile-rank look-ups and
+suppression run in Python per cell. Reads only ``core_*`` tables; writes only the out
+tables registered in ``schemas/tables/stats.py`` and ``out_outcomes__program_year_summary``.
+Must not touch ingest tables. Definitions: docs/METHODOLOGY.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+import schemas  # noqa: F401  (fills the registries)
+from schemas.generate import ddl, pandera_model
+from schemas.model import TABLES
+from schemas.tables.stats import DIMENSIONS, GROUPINGS, RATES, cirr_col, nace_col
+from schemas.vocab import CIRR_CATEGORIES, NACE_CATEGORIES
+from flows.stats import roi as roi_fn
+from flows.stats.intervals import median_ci_ranks, rate, wilson_interval
+from flows.stats.suppression import (cascade_suppression, complementary_suppression, suppressed_keys, low_coverage, low_knowledge_rate,
+                                     min_cell_size, primary_suppression)
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+IN_FIELD_CODES = ("1A", "1B", "1C", "1D", "1E")
+CAREER_NACE = ("employed_full_time", "employed_part_time", "self_employed", "postgraduate_internship_or_fellowship",
+               "volunteer_service", "military", "continuing_education")
+#: Columns that count individuals in a population (cell sizes and denominators): published only when >= k.
+#: Rate numerators (e.g. employed_in_field_count in placement) are published with their rate: rate x
+#: denominator reveals them anyway, and the denominator is >= k (docs/METHODOLOGY.md, "Suppression").
+POPULATION_COUNTS = ("graduates", "cirr_denominator", "career_outcomes_denominator", "graduates_known_outcome",
+                     "days_to_job_start_count", "salary_reported_count", "salary_uplift_count")
+CATEGORY_COUNTS = tuple(cirr_col(c) for c in CIRR_CATEGORIES) + tuple(nace_col(c) for c in NACE_CATEGORIES)
+
+OUT_TABLES = ("out_outcomes__placement", "out_outcomes__salary", "out_outcomes__program_year_summary",
+              "out_benchmarks__program_role_wages", "out_benchmarks__program_public_earnings",
+              "out_roi__program_costs")
+
+
+def _q(values) -> str:
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+
+
+def windows(assumptions: dict) -> list[int]:
+    return [int(d) for d in assumptions.get("stats", {}).get("windows_days", [90, 180])]
+
+
+def create_records_view(con: duckdb.DuckDBPyConnection, assumptions: dict) -> None:
+    """The temp view ``_stats_records``: one row per record with the counted flags."""
+    win = ",\n           ".join(
+        f"in_field AND (days_start <= {d} OR (days_start IS NULL AND days_collected <= {d})) AS in_field_{d}d"
+        for d in windows(assumptions))
+    sql = (SQL_DIR / "_stats_records.sql").read_text().format(
+        in_field_codes=_q(IN_FIELD_CODES), career_nace=_q(CAREER_NACE), windows=win)
+    con.execute("CREATE OR REPLACE TEMP VIEW _stats_records AS " + sql)
+
+
+def _cell_key(df: pd.DataFrame, dims: tuple[str, ...]) -> pd.Series:
+    parts = [dim + "=" + df[dim].astype("string").fillna("(unknown)") for dim in dims]
+    key = parts[0]
+    for p in parts[1:]:
+        key = key + ";" + p
+    return key.astype(object)
+
+
+def _aggregate(con: duckdb.DuckDBPyConnection, assumptions: dict, grouping: str) -> pd.DataFrame:
+    """Counts, medians and salary order statistics of one grouping, one row per cell."""
+    dims = GROUPINGS[grouping][0]
+    where = "WHERE role_category IS NOT NULL" if grouping == "role_category" else ""
+    dim_sql = ", ".join(dims)
+    cirr = ",\n".join(f"count(*) FILTER (WHERE cirr_category = '{c}') AS {cirr_col(c)}" for c in CIRR_CATEGORIES)
+    nace = ",\n".join(f"count(*) FILTER (WHERE nace_category = '{c}') AS {nace_col(c)}" for c in NACE_CATEGORIES)
+    d90, d180 = windows(assumptions)[:2]
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _cells AS
+        WITH cells AS (
+            SELECT {dim_sql},
+                   count(*) AS graduates,
+                   count(*) FILTER (WHERE known) AS graduates_known_outcome,
+                   count(*) FILTER (WHERE excluded) AS graduates_excluded,
+                   count(*) FILTER (WHERE NOT excluded) AS cirr_denominator,
+                   {cirr},
+                   {nace},
+                   count(*) FILTER (WHERE in_field) AS employed_in_field_count,
+                   count(*) FILTER (WHERE in_field_{d90}d) AS employed_in_field_90d_count,
+                   count(*) FILTER (WHERE in_field_{d180}d) AS employed_in_field_180d_count,
+                   count(*) FILTER (WHERE career_outcome AND career_denominator) AS career_outcomes_count,
+                   count(*) FILTER (WHERE career_denominator) AS career_outcomes_denominator,
+                   count(*) FILTER (WHERE continuing_education) AS continuing_education_count,
+                   count(in_field_days_start) AS days_to_job_start_count,
+                   quantile_cont(in_field_days_start, 0.5) AS median_days_to_job_start,
+                   avg(self_reported::INTEGER) AS self_reported_share,
+                   count(salary_usd) AS salary_reported_count,
+                   quantile_cont(salary_usd, 0.25) AS salary_p25_usd,
+                   quantile_cont(salary_usd, 0.5) AS median_base_salary_usd,
+                   quantile_cont(salary_usd, 0.75) AS salary_p75_usd,
+                   avg(salary_usd) AS salary_mean_usd,
+                   list_sort(list(salary_usd) FILTER (WHERE salary_usd IS NOT NULL)) AS salaries,
+                   count(salary_prior_usd) AS salary_uplift_count,
+                   quantile_cont(salary_usd - salary_prior_usd, 0.5) AS median_salary_uplift_usd,
+                   quantile_cont(salary_usd / salary_prior_usd, 0.5)
+                       FILTER (WHERE salary_prior_usd > 0) AS median_salary_uplift_ratio
+            FROM _stats_records {where}
+            GROUP BY {dim_sql}
+        )
+        SELECT * FROM cells ORDER BY {dim_sql}
+    """)
+    # Order-statistic interval of the median: ranks depend on n only, so look them up per distinct n.
+    conf = float(assumptions.get("stats", {}).get("confidence", 0.95))
+    ns = [r[0] for r in con.execute("SELECT DISTINCT salary_reported_count FROM _cells").fetchall()]
+    ranks = pd.DataFrame([(n, *(median_ci_ranks(int(n), conf) or (None, None))) for n in ns],
+                         columns=["n", "rank_lower", "rank_upper"]).astype({"n": "int64", "rank_lower": "Int64", "rank_upper": "Int64"})
+    con.register("_ci_ranks", ranks)
+    df = con.execute(f"""
+        SELECT c.* EXCLUDE (salaries),
+               c.salaries[r.rank_lower] AS median_salary_ci_lower_usd,
+               c.salaries[r.rank_upper] AS median_salary_ci_upper_usd
+        FROM _cells c LEFT JOIN _ci_ranks r ON r.n = c.salary_reported_count
+        ORDER BY {dim_sql}
+    """).df()
+    con.unregister("_ci_ranks")
+    con.execute("DROP TABLE IF EXISTS _cells")
+    df.insert(0, "stats_grouping", grouping)
+    df.insert(1, "cell_key", _cell_key(df, dims) if len(df) else pd.Series(dtype=object))
+    for dim in DIMENSIONS:
+        if dim not in df.columns:
+            df[dim] = None
+    return df
+
+
+def _suppress(df: pd.DataFrame, count_col: str, parent_cols: tuple[str, ...], k: int, what: str,
+              suppressed_parents: set | None = None) -> pd.DataFrame:
+    """Primary, then parent cascade, then complementary suppression (see flows/stats/suppression.py)."""
+    flag, reason = primary_suppression(df[count_col], k, what)
+    df = df.assign(is_suppressed=flag.values, suppression_reason=reason.values)
+    if suppressed_parents:
+        df = cascade_suppression(df, parent_cols, suppressed_parents)
+    return complementary_suppression(df, parent_cols, count_col, k=k)
+
+
+def _null(df: pd.DataFrame, mask, cols) -> None:
+    for c in cols:
+        if c in df.columns:
+            df[c] = df[c].astype(object).where(~np.asarray(mask, dtype=bool), None)
+
+
+def placement_frame(cells: pd.DataFrame, assumptions: dict, suppressed_parents: set | None = None) -> pd.DataFrame:
+    """Placement rows of one grouping from its aggregated cells: rates, intervals, flags, suppression."""
+    k = min_cell_size(assumptions)
+    grouping = cells["stats_grouping"].iloc[0] if len(cells) else None
+    df = cells.copy()
+    for name, (num, den, _) in RATES.items():
+        df[f"{name}_rate"] = rate(df[num], df[den])
+        lo, hi = wilson_interval(df[num].to_numpy(float), df[den].to_numpy(float))
+        df[f"{name}_rate_lower"], df[f"{name}_rate_upper"] = lo, hi
+    df["is_low_coverage"] = low_coverage(df["knowledge_rate"], low_knowledge_rate(assumptions)).values
+    parents = GROUPINGS[grouping][1] if grouping else ()
+    df = _suppress(df, "graduates", parents, k, "graduates", suppressed_parents)
+    supp = df["is_suppressed"].astype(bool).to_numpy()
+    value_cols = [c for c in TABLES["out_outcomes__placement"].fields
+                  if c not in ("stats_grouping", "cell_key", "is_suppressed", "suppression_reason", "is_low_coverage")
+                  and c not in DIMENSIONS]
+    _null(df, supp, value_cols)
+    # Within a published cell: a rate over fewer than k individuals is withheld with its n.
+    for name, (num, den, _) in RATES.items():
+        small = ~supp & (pd.to_numeric(df[den], errors="coerce").fillna(0) < k).to_numpy()
+        _null(df, small, (num, den, f"{name}_rate", f"{name}_rate_lower", f"{name}_rate_upper"))
+    small = ~supp & (pd.to_numeric(df["days_to_job_start_count"], errors="coerce").fillna(0) < k).to_numpy()
+    _null(df, small, ("days_to_job_start_count", "median_days_to_job_start"))
+    # Category counts between 1 and k-1 are withheld (0 and >= k are published).
+    for c in CATEGORY_COUNTS:
+        v = pd.to_numeric(df[c], errors="coerce")
+        _null(df, ((v > 0) & (v < k)).fillna(False).to_numpy(), (c,))
+    return df[list(TABLES["out_outcomes__placement"].fields)]
+
+
+def salary_frame(cells: pd.DataFrame, assumptions: dict, suppressed_parents: set | None = None,
+                 placement_suppressed: set | None = None) -> pd.DataFrame:
+    """Salary rows of one grouping. A cell is suppressed when its reporters are under k, by the
+    parent cascade and complementary rule on reporters, or when the same cell of placement is suppressed."""
+    k = min_cell_size(assumptions)
+    grouping = cells["stats_grouping"].iloc[0] if len(cells) else None
+    df = cells.copy()
+    df["salary_reported_share"] = rate(df["salary_reported_count"], df["employed_in_field_count"])
+    df["is_low_coverage"] = low_coverage(rate(df["graduates_known_outcome"], df["graduates"]),
+                                         low_knowledge_rate(assumptions)).values
+    parents = GROUPINGS[grouping][1] if grouping else ()
+    # The salary cell is the reporters; a cell whose graduates are under k is suppressed too (implied: reporters <= graduates).
+    df = _suppress(df, "salary_reported_count", parents, k, "graduates reporting a salary", suppressed_parents)
+    if placement_suppressed:
+        hit = df["cell_key"].isin(placement_suppressed) & ~df["is_suppressed"].astype(bool)
+        df.loc[hit, "is_suppressed"] = True
+        df.loc[hit, "suppression_reason"] = "complementary: the cell's placement row is suppressed"
+        df = complementary_suppression(df, parents, "salary_reported_count", k=k)
+    supp = df["is_suppressed"].astype(bool).to_numpy()
+    keep = ("stats_grouping", "cell_key", "is_suppressed", "suppression_reason", "is_low_coverage") + DIMENSIONS
+    value_cols = [c for c in TABLES["out_outcomes__salary"].fields if c not in keep]
+    _null(df, supp, value_cols)
+    small = ~supp & (pd.to_numeric(df["salary_uplift_count"], errors="coerce").fillna(0) < k).to_numpy()
+    _null(df, small, ("salary_uplift_count", "median_salary_uplift_usd", "median_salary_uplift_ratio"))
+    return df[list(TABLES["out_outcomes__salary"].fields)]
+
+
+def program_year_summary(placement: pd.DataFrame, salary: pd.DataFrame) -> pd.DataFrame:
+    """out_outcomes__program_year_summary from the program_year rows of placement and salary."""
+    p = placement[placement["stats_grouping"] == "program_year"]
+    s = salary[salary["stats_grouping"] == "program_year"][["cell_key", "median_base_salary_usd", "salary_reported_count",
+                                                             "is_suppressed"]]
+    df = p.merge(s, on="cell_key", how="left", suffixes=("", "_salary"))
+    cols = TABLES["out_outcomes__program_year_summary"].fields
+    out = df[[c for c in cols if c in df.columns]].copy()
+    # The salary median is withheld when its own cell (reporters) is suppressed.
+    _null(out, df["is_suppressed_salary"].fillna(True).astype(bool).to_numpy(), ("median_base_salary_usd", "salary_reported_count"))
+    return out[list(cols)]
+
+
+def _write(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
+    pandera_model(table).validate(df, lazy=True)
+    con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(ddl(table))
+    if len(df):
+        con.register("_frame", df)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
+        con.unregister("_frame")
+
+
+def role_wage_benchmarks(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.DataFrame:
+    """Program x role x SOC: the program's median in-field salary in the role beside BLS OEWS medians."""
+    k = min_cell_size(assumptions)
+    df = con.execute("""
+        WITH national AS (   -- latest year with a released national median per SOC code
+            SELECT soc_code, reference_year, wage_usd
+            FROM core_bls_oews__wages
+            WHERE area_type = 'national' AND wage_measure = 'annual_median' AND wage_usd IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY soc_code ORDER BY reference_year DESC) = 1
+        ),
+        state AS (
+            SELECT soc_code, state_code, reference_year, wage_usd
+            FROM core_bls_oews__wages
+            WHERE area_type = 'state' AND wage_measure = 'annual_median' AND wage_usd IS NOT NULL
+        ),
+        program_role AS (
+            SELECT program_id, role_category, count(salary_usd) AS salary_reported_count,
+                   quantile_cont(salary_usd, 0.5) AS median_base_salary_usd
+            FROM _stats_records WHERE role_category IS NOT NULL AND in_field
+            GROUP BY program_id, role_category
+        ),
+        final AS (
+            SELECT pr.program_id, pr.role_category, x.soc_code, x.soc_title, p.state_code,
+                   pr.salary_reported_count, pr.median_base_salary_usd,
+                   n.reference_year AS bls_reference_year, n.wage_usd AS bls_national_median_usd,
+                   s.wage_usd AS bls_state_median_usd
+            FROM program_role pr
+            JOIN core_bls_oews__role_soc_crosswalk x USING (role_category)
+            LEFT JOIN core_programs__programs p USING (program_id)
+            LEFT JOIN national n ON n.soc_code = x.soc_code
+            LEFT JOIN state s ON s.soc_code = x.soc_code AND s.state_code = p.state_code
+                             AND s.reference_year = n.reference_year
+        )
+        SELECT * FROM final ORDER BY program_id, role_category, soc_code
+    """).df()
+    df["ratio_to_bls_national"] = rate(df["median_base_salary_usd"], df["bls_national_median_usd"])
+    df["ratio_to_bls_state"] = rate(df["median_base_salary_usd"], df["bls_state_median_usd"])
+    # Siblings: the roles of one program (SOC rows of one role share one count, so group by program x SOC).
+    df = _suppress(df, "salary_reported_count", ("program_id", "soc_code"), k, "graduates reporting a salary")
+    _null(df, df["is_suppressed"].astype(bool).to_numpy(),
+          ("salary_reported_count", "median_base_salary_usd", "ratio_to_bls_national", "ratio_to_bls_state"))
+    return df[list(TABLES["out_benchmarks__program_role_wages"].fields)]
+
+
+def public_earnings_benchmarks(con: duckdb.DuckDBPyConnection, placement: pd.DataFrame,
+                               salary: pd.DataFrame) -> pd.DataFrame:
+    """Programs with a public match: record-level figures (already suppressed) beside public earnings."""
+    rows = con.execute("""
+        WITH links AS (SELECT * FROM core_links__program_public_ids),
+        earnings AS (SELECT * FROM core_public__program_earnings),
+        matched AS (   -- same institution id (UNITID or PSEO code), same credential level,
+                       -- the public CIP is the program's CIP or its 2-/4-digit prefix
+            SELECT l.program_id, e.*
+            FROM links l JOIN earnings e
+              ON (e.institution_id = l.unitid OR e.institution_id = l.pseo_institution_id)
+             AND e.credential_level = l.credential_level
+             AND starts_with(l.cip_code, e.cip_code)
+        )
+        SELECT program_id, data_origin, institution_id, cip_code, credential_level, credential_level_code,
+               grad_cohort, years_after_graduation, earnings_p25_usd, earnings_median_usd, earnings_p75_usd,
+               earnings_count, value_status
+        FROM matched ORDER BY ALL
+    """).df()
+    p = placement[placement["stats_grouping"] == "program"][["program_id", "graduates", "employed_in_field_180d_rate",
+                                                               "is_suppressed", "suppression_reason", "is_low_coverage"]]
+    s = salary[salary["stats_grouping"] == "program"][["program_id", "salary_reported_count", "median_base_salary_usd"]]
+    df = rows.merge(p, on="program_id", how="left").merge(s, on="program_id", how="left")
+    df["is_suppressed"] = df["is_suppressed"].astype("boolean").fillna(True).astype(bool)
+    df["suppression_reason"] = df["suppression_reason"].where(df["program_id"].isin(p["program_id"]),
+                                                              "primary: no graduate records")
+    df["is_low_coverage"] = df["is_low_coverage"].astype("boolean").fillna(False).astype(bool)
+    df["ratio_to_public_median"] = rate(pd.to_numeric(df["median_base_salary_usd"]), pd.to_numeric(df["earnings_median_usd"]))
+    return df[list(TABLES["out_benchmarks__program_public_earnings"].fields)]
+
+
+def baseline_case_sql(assumptions: dict, degree_col: str = "prior_degree") -> str:
+    """SQL CASE giving the configured counterfactual baseline salary of a prior degree."""
+    base = assumptions["roi"]["baseline_salary_usd"]
+    whens = " ".join(f"WHEN {degree_col} = '{d}' THEN {float(v)}" for d, v in base.items()
+                     if d not in ("source", "unknown"))
+    return f"CASE {whens} ELSE {float(base['unknown'])} END"
+
+
+def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, placement: pd.DataFrame,
+                        salary: pd.DataFrame) -> pd.DataFrame:
+    """Per program: costs, counterfactual, expected earnings, payback, NPV, debt ratios."""
+    roi = assumptions["roi"]
+    k = min_cell_size(assumptions)
+    progs = con.execute(f"""
+        WITH counterfactual AS (
+            SELECT program_id,
+                   quantile_cont(coalesce(prior_salary_usd, {baseline_case_sql(assumptions)}), 0.5) AS counterfactual_salary_usd,
+                   avg((prior_salary_usd IS NOT NULL)::INTEGER) AS prior_salary_known_share
+            FROM _stats_records GROUP BY program_id
+        )
+        SELECT p.program_id, p.pathway, p.modality, p.pacing, p.duration_months, p.tuition_fees_usd,
+               c.counterfactual_salary_usd, c.prior_salary_known_share
+        FROM core_programs__programs p LEFT JOIN counterfactual c USING (program_id)
+        ORDER BY p.program_id
+    """).df()
+    pl = placement[placement["stats_grouping"] == "program"][
+        ["program_id", "graduates", "employed_in_field_180d_rate", "is_suppressed", "suppression_reason", "is_low_coverage"]]
+    sa = salary[salary["stats_grouping"] == "program"][
+        ["program_id", "salary_reported_count", "median_base_salary_usd", "is_suppressed", "suppression_reason"]]
+    df = progs.merge(pl, on="program_id", how="left").merge(sa, on="program_id", how="left", suffixes=("", "_salary"))
+    horizons = [int(h) for h in roi.get("npv_horizons_years", [10, 20])]
+    rows = []
+    for r in df.itertuples(index=False):
+        out = {c: getattr(r, c) for c in ("program_id", "pathway", "modality", "pacing", "duration_months",
+                                           "graduates", "salary_reported_count", "median_base_salary_usd",
+                                           "employed_in_field_180d_rate", "tuition_fees_usd",
+                                           "counterfactual_salary_usd", "prior_salary_known_share")}
+        out.update(discount_rate=float(roi["discount_rate"]), loan_rate=float(roi["loan_rate"]),
+                   is_low_coverage=bool(r.is_low_coverage) if pd.notna(r.is_low_coverage) else False)
+        if pd.isna(r.is_suppressed):
+            out.update(is_suppressed=True, suppression_reason="primary: no graduate records")
+        elif bool(r.is_suppressed) or bool(r.is_suppressed_salary):
+            out.update(is_suppressed=True, suppression_reason=r.suppression_reason if r.is_suppressed else r.suppression_reason_salary)
+        else:
+            out.update(is_suppressed=False, suppression_reason=None)
+        known = all(pd.notna(v) for v in (r.tuition_fees_usd, r.duration_months))
+        if known and not out["is_suppressed"] and pd.notna(r.employed_in_field_180d_rate) and pd.notna(r.median_base_salary_usd):
+            cf = float(r.counterfactual_salary_usd)
+            costs = roi_fn.program_costs(r.tuition_fees_usd, r.duration_months, r.modality, r.pacing, cf, roi)
+            p_in = float(r.employed_in_field_180d_rate)
+            expected = p_in * float(r.median_base_salary_usd) + (1 - p_in) * cf
+            gain = expected - cf
+            years = float(r.duration_months) / 12.0
+            out.update(
+                living_relocation_usd=costs.living_relocation_usd, forgone_earnings_usd=costs.forgone_earnings_usd,
+                financed_usd=costs.financed_usd, loan_interest_usd=costs.loan_interest_usd,
+                monthly_loan_payment_usd=costs.monthly_loan_payment_usd, total_cost_usd=costs.total_usd,
+                expected_salary_usd=expected, annual_gain_usd=gain,
+                payback_years=roi_fn.finite_or_none(roi_fn.payback_years(costs.total_usd, gain)),
+                debt_to_earnings_ratio=costs.financed_usd / float(r.median_base_salary_usd),
+                loan_payment_salary_share=costs.monthly_loan_payment_usd / (float(r.median_base_salary_usd) / 12.0),
+            )
+            for h in horizons:
+                out[f"npv_{h}y_usd"] = roi_fn.npv_from_costs(costs, h, years, gain, roi)
+        if out["is_suppressed"]:
+            for c in ("graduates", "salary_reported_count", "median_base_salary_usd", "employed_in_field_180d_rate",
+                      "counterfactual_salary_usd", "prior_salary_known_share"):
+                out[c] = None
+        rows.append(out)
+    cols = list(TABLES["out_roi__program_costs"].fields)
+    return pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
+
+
+def build_out_tables(con: duckdb.DuckDBPyConnection, assumptions: dict) -> list[str]:
+    """(Re)create every statistics out table from the core tables; returns their names.
+
+    Each table is dropped, created from ``schemas.generate.ddl`` and filled with a frame that
+    passed its Pandera model. Empty core tables give empty (but created) out tables.
+    """
+    create_records_view(con, assumptions)
+    placement_parts, salary_parts = [], []
+    done: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    for grouping, (dims, parent_cols) in GROUPINGS.items():
+        cells = _aggregate(con, assumptions, grouping)
+        if not len(cells):
+            continue
+        # A grouping whose sibling groups are another grouping's cells inherits its suppression.
+        parent = next((g for g, (d, _) in GROUPINGS.items() if parent_cols and d == parent_cols), None)
+        sp_p = suppressed_keys(done[parent][0], parent_cols) if parent in done else None
+        sp_s = suppressed_keys(done[parent][1], parent_cols) if parent in done else None
+        placement = placement_frame(cells, assumptions, sp_p)
+        p_supp = set(placement.loc[placement["is_suppressed"].astype(bool), "cell_key"])
+        done[grouping] = (placement, salary_frame(cells, assumptions, sp_s, p_supp))
+        placement_parts.append(done[grouping][0])
+        salary_parts.append(done[grouping][1])
+    pcols, scols = list(TABLES["out_outcomes__placement"].fields), list(TABLES["out_outcomes__salary"].fields)
+    placement = pd.concat(placement_parts, ignore_index=True) if placement_parts else pd.DataFrame(columns=pcols)
+    salary = pd.concat(salary_parts, ignore_index=True) if salary_parts else pd.DataFrame(columns=scols)
+    frames = {
+        "out_outcomes__placement": placement,
+        "out_outcomes__salary": salary,
+        "out_outcomes__program_year_summary": program_year_summary(placement, salary),
+        "out_benchmarks__program_role_wages": role_wage_benchmarks(con, assumptions),
+        "out_benchmarks__program_public_earnings": public_earnings_benchmarks(con, placement, salary),
+        "out_roi__program_costs": program_costs_frame(con, assumptions, placement, salary),
+    }
+    for table, df in frames.items():
+        _write(con, table, df)
+    con.execute("DROP VIEW IF EXISTS _stats_records")
+    return list(frames)

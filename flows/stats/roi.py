@@ -1,0 +1,131 @@
+"""Cost, loan, payback and net-present-value arithmetic (FREOPP / Georgetown CEW style).
+
+Owns the money formulas of docs/METHODOLOGY.md, "Cost and return on investment". Pure
+functions on numbers; vectorised with numpy where the builder needs them per program.
+Conventions: amounts in USD (real, i.e. today's dollars); years start when study starts
+(year 0); a cash flow in year t is discounted by (1 + r)^-t (start-of-year convention, so
+study costs in year 0 are not discounted, as FREOPP discounts to the year study starts).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def monthly_payment(principal: float, annual_rate: float, term_years: float) -> float:
+    """Level monthly payment of a fully amortising loan: P·r / (1 - (1 + r)^-n).
+
+    r = annual_rate / 12, n = 12 · term_years. A zero rate gives P / n; zero principal 0.
+    """
+    if principal < 0 or annual_rate < 0 or term_years <= 0:
+        raise ValueError(f"monthly_payment: need principal >= 0, rate >= 0, term > 0; got {principal}, {annual_rate}, {term_years}")
+    n = round(12 * term_years)
+    r = annual_rate / 12.0
+    if principal == 0:
+        return 0.0
+    if r == 0:
+        return principal / n
+    return principal * r / (1.0 - (1.0 + r) ** (-n))
+
+
+def total_interest(principal: float, annual_rate: float, term_years: float) -> float:
+    """Interest paid over the whole term: payment · n - principal."""
+    return monthly_payment(principal, annual_rate, term_years) * round(12 * term_years) - principal
+
+
+@dataclass(frozen=True)
+class Costs:
+    tuition_fees_usd: float
+    living_relocation_usd: float
+    forgone_earnings_usd: float
+    financed_usd: float
+    loan_interest_usd: float
+    monthly_loan_payment_usd: float
+
+    @property
+    def total_usd(self) -> float:
+        return self.tuition_fees_usd + self.living_relocation_usd + self.forgone_earnings_usd + self.loan_interest_usd
+
+
+def forgone_share(pacing: str | None, roi: dict) -> float:
+    """Share of counterfactual earnings given up while studying, by pacing ([roi.forgone_share])."""
+    shares = roi["forgone_share"]
+    return float(shares.get(pacing or "", shares["full_time"]))
+
+
+def program_costs(tuition_fees_usd: float, duration_months: float, modality: str | None, pacing: str | None,
+                  counterfactual_usd: float, roi: dict, loan_rate: float | None = None) -> Costs:
+    """Cost components of one program for one counterfactual salary.
+
+    - tuition and fees as published (whole program);
+    - living and relocation: only for in-person or hybrid full-time study, the one-off
+      ``relocation_usd`` plus ``extra_living_usd_per_year`` x years of study;
+    - earnings forgone: counterfactual salary x years of study x forgone share of the pacing;
+    - loan: ``financed_share`` of tuition, amortised monthly over ``loan_term_years`` at
+      ``loan_rate`` (default ``[roi] loan_rate``); the interest over the term is a cost.
+    """
+    years = float(duration_months) / 12.0
+    tuition = float(tuition_fees_usd)
+    living = 0.0
+    if pacing == "full_time" and modality in ("in_person", "hybrid"):
+        living = float(roi["relocation_usd"]) + float(roi["extra_living_usd_per_year"]) * years
+    forgone = float(counterfactual_usd) * years * forgone_share(pacing, roi)
+    rate = float(roi["loan_rate"] if loan_rate is None else loan_rate)
+    financed = tuition * float(roi["financed_share"])
+    term = float(roi["loan_term_years"])
+    payment = monthly_payment(financed, rate, term)
+    interest = payment * round(12 * term) - financed
+    return Costs(tuition, living, forgone, financed, interest, payment)
+
+
+def payback_years(total_cost_usd, annual_gain_usd):
+    """Simple payback after graduation: total cost / annual earnings gain (undiscounted).
+
+    Infinite (never pays back) where the gain is zero or negative. Vectorised.
+    """
+    cost = np.asarray(total_cost_usd, dtype=float)
+    gain = np.asarray(annual_gain_usd, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(gain > 0, cost / np.where(gain > 0, gain, 1.0), np.inf)
+    out = np.where(np.isnan(cost) | np.isnan(gain), np.nan, out)
+    return out if out.ndim else float(out)
+
+
+def npv(horizon_years: int, study_years: float, upfront_cost_usd: float, annual_gain_usd: float,
+        annual_loan_interest_usd: float, loan_term_years: float, discount_rate: float) -> float:
+    """Net present value at the start of study over ``horizon_years`` whole years.
+
+    Year t = 0..H-1 has study fraction s_t = clip(study_years - t, 0, 1). Its cash flow is
+    - upfront_cost / study_years · s_t       (tuition, living, forgone earnings spread over study)
+    + annual_gain · (1 - s_t)                (earnings gain once graduated)
+    - annual_loan_interest · w_t             (interest, spread over the repayment years after study:
+                                              w_t = overlap of year t with [study_years, study_years + term))
+    discounted by (1 + discount_rate)^-t. Study of zero length puts the cost in year 0.
+    """
+    total = 0.0
+    d = float(study_years)
+    for t in range(int(horizon_years)):
+        s = min(max(d - t, 0.0), 1.0)
+        w = max(0.0, min(t + 1.0, d + loan_term_years) - max(float(t), d))
+        flow = annual_gain_usd * (1.0 - s) - annual_loan_interest_usd * w
+        if d > 0:
+            flow -= upfront_cost_usd / d * s
+        elif t == 0:
+            flow -= upfront_cost_usd
+        total += flow / (1.0 + discount_rate) ** t
+    return total
+
+
+def npv_from_costs(costs: Costs, horizon_years: int, study_years: float, annual_gain_usd: float, roi: dict,
+                   discount_rate: float | None = None) -> float:
+    term = float(roi["loan_term_years"])
+    upfront = costs.tuition_fees_usd + costs.living_relocation_usd + costs.forgone_earnings_usd
+    r = float(roi["discount_rate"] if discount_rate is None else discount_rate)
+    return npv(horizon_years, study_years, upfront, annual_gain_usd, costs.loan_interest_usd / term, term, r)
+
+
+def finite_or_none(x: float) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)

@@ -1,0 +1,207 @@
+"""Statistics, benchmark and return-on-investment out tables (issue 4).
+
+Owns the fields and tables the statistics builder (``flows/stats/build.py``) writes:
+placement and salary by grouping, benchmarks against BLS OEWS and public program earnings,
+and per-program costs and ROI. ``out_outcomes__program_year_summary`` is registered in
+``schemas/tables/outcomes.py`` and filled by the same builder. Definitions: docs/METHODOLOGY.md.
+"""
+
+from __future__ import annotations
+
+from schemas.model import Field, Table, Vocabulary, register_fields, register_tables, register_vocabularies
+from schemas.vocab import CIRR_CATEGORIES, NACE_CATEGORIES
+
+#: Groupings of the placement and salary tables: name -> (dimension columns, sibling-group columns
+#: for complementary suppression). Where the sibling-group columns are the dimensions of another
+#: grouping (program -> program_year -> program_cohort), a suppressed parent suppresses its children.
+GROUPINGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "program": (("program_id",), ()),
+    "program_year": (("program_id", "graduation_year"), ("program_id",)),
+    "program_cohort": (("program_id", "graduation_year", "cohort"), ("program_id", "graduation_year")),
+    "pathway_modality_pacing": (("pathway", "modality", "pacing"), ("pathway",)),
+    "role_category": (("role_category",), ()),
+    "prior_background": (("prior_degree", "prior_field"), ("prior_degree",)),
+}
+DIMENSIONS = ("program_id", "cohort", "graduation_year", "pathway", "modality", "pacing",
+              "role_category", "prior_degree", "prior_field")
+
+register_vocabularies([
+    Vocabulary("stats_grouping", "Which dimensions a statistics row is grouped by", {
+        "program": "Program, all graduation years",
+        "program_year": "Program x graduation year",
+        "program_cohort": "Program x CIRR half-year cohort",
+        "pathway_modality_pacing": "Pathway x modality x pacing",
+        "role_category": "Role category of the job obtained (employed graduates only)",
+        "prior_background": "Prior degree x prior field",
+    }),
+])
+
+
+def cirr_col(code: str) -> str:
+    return f"cirr_{code.lower()}_count"
+
+
+def nace_col(code: str) -> str:
+    return f"nace_{code}_count"
+
+
+#: Rates published with numerator, denominator and Wilson bounds: name -> (numerator, denominator, description)
+RATES = {
+    "knowledge": ("graduates_known_outcome", "graduates", "NACE knowledge rate"),
+    "employed_in_field": ("employed_in_field_count", "cirr_denominator", "CIRR employed-in-field rate at collection"),
+    "employed_in_field_90d": ("employed_in_field_90d_count", "cirr_denominator", "CIRR employed-in-field rate 90 days after graduation"),
+    "employed_in_field_180d": ("employed_in_field_180d_count", "cirr_denominator", "CIRR employed-in-field rate 180 days after graduation"),
+    "career_outcomes": ("career_outcomes_count", "career_outcomes_denominator", "NACE career outcomes rate"),
+    "continuing_education": ("continuing_education_count", "graduates_known_outcome", "Continuing-education rate"),
+}
+
+F = Field
+_fields = [
+    F("stats_grouping", "string", "Which dimensions the row is grouped by; the other dimension columns are null.", vocabulary="stats_grouping"),
+    F("cell_key", "string", "The row's dimension values as 'name=value' pairs joined by ';' (unique within a grouping)."),
+    F("is_low_coverage", "boolean", "NACE: the cell's knowledge rate is under 65% (configurable); read its figures with care."),
+    F("self_reported_share", "number", "Share of the cell's records whose evidence is only the graduate's own statement (verification_level self_reported).", unit="ratio", min=0, max=1),
+    F("graduates_excluded", "integer", "CIRR excluded graduates (no intent to seek an in-field job, or not authorised to work).", min=0),
+    F("cirr_denominator", "integer", "CIRR denominator: graduates minus excluded.", min=0),
+    F("employed_in_field_90d_count", "integer", "In-field graduates (CIRR 1A-1E) whose job started within 90 days after graduation (see METHODOLOGY for unknown start dates).", min=0),
+    F("employed_in_field_180d_count", "integer", "In-field graduates (CIRR 1A-1E) whose job started within 180 days after graduation.", min=0),
+    F("career_outcomes_count", "integer", "NACE: employed (full-time, part-time, self-employed, internship/fellowship) + volunteer + military + continuing education.", min=0),
+    F("career_outcomes_denominator", "integer", "NACE: graduates with a known outcome minus those not seeking.", min=0),
+    F("continuing_education_count", "integer", "Graduates in continuing education (NACE continuing_education).", min=0),
+    F("days_to_job_start_count", "integer", "In-field graduates with a known job start date (n of the median days to job start).", min=0),
+    F("median_days_to_job_start", "number", "Median days from graduation to job start over in-field graduates with a known start date.", unit="days"),
+    F("career_outcomes_rate", "number", "NACE career outcomes rate: career_outcomes_count / career_outcomes_denominator.", unit="ratio", min=0, max=1),
+    F("continuing_education_rate", "number", "Continuing-education rate: continuing_education_count / graduates_known_outcome.", unit="ratio", min=0, max=1),
+    # salary
+    F("salary_reported_share", "number", "Share of in-field graduates who reported a base salary (CIRR shows it beside the median).", unit="ratio", min=0, max=1),
+    F("salary_p25_usd", "number", "25th percentile of base salary (quantile_cont) over in-field graduates who reported one.", unit="USD"),
+    F("salary_p75_usd", "number", "75th percentile of base salary (quantile_cont) over in-field graduates who reported one.", unit="USD"),
+    F("salary_mean_usd", "number", "Mean base salary over in-field graduates who reported one.", unit="USD"),
+    F("median_salary_ci_lower_usd", "number", "Lower bound of the distribution-free 95% interval of the median salary (null for n <= 5).", unit="USD"),
+    F("median_salary_ci_upper_usd", "number", "Upper bound of the distribution-free 95% interval of the median salary (null for n <= 5).", unit="USD"),
+    F("salary_uplift_count", "integer", "In-field graduates who reported both a base salary and a prior salary.", min=0),
+    F("median_salary_uplift_usd", "number", "Median over graduates of (base salary - prior salary), both in USD.", unit="USD"),
+    F("median_salary_uplift_ratio", "number", "Median over graduates of base salary / prior salary (graduates with prior salary > 0).", unit="ratio", min=0),
+    # benchmarks
+    F("bls_reference_year", "integer", "OEWS reference year used (the latest with a released national median for the SOC code).", min=1990, max=2100),
+    F("bls_national_median_usd", "number", "BLS OEWS national annual median wage of the SOC code.", unit="USD", min=0),
+    F("bls_state_median_usd", "number", "BLS OEWS annual median wage of the SOC code in the program's state (same year), where known.", unit="USD", min=0),
+    F("ratio_to_bls_national", "number", "Program's median base salary in the role / BLS national median.", unit="ratio", min=0),
+    F("ratio_to_bls_state", "number", "Program's median base salary in the role / BLS state median.", unit="ratio", min=0),
+    F("ratio_to_public_median", "number", "Program's median base salary (all years) / the public earnings median of the matched row.", unit="ratio", min=0),
+    # cost and ROI
+    F("living_relocation_usd", "number", "Relocation and extra living costs of in-person/hybrid full-time study.", unit="USD", min=0),
+    F("forgone_earnings_usd", "number", "Counterfactual earnings given up while studying (by pacing).", unit="USD", min=0),
+    F("financed_usd", "number", "Amount borrowed: financed share of tuition and fees.", unit="USD", min=0),
+    F("loan_interest_usd", "number", "Interest paid over the loan term on the financed amount (monthly amortisation).", unit="USD", min=0),
+    F("monthly_loan_payment_usd", "number", "Level monthly payment of the loan: P·r/(1-(1+r)^-n).", unit="USD", min=0),
+    F("total_cost_usd", "number", "Tuition and fees + living and relocation + forgone earnings + loan interest.", unit="USD", min=0),
+    F("counterfactual_salary_usd", "number", "Earnings without the program: median of graduates' own prior salaries where known, else the baseline of their prior degree.", unit="USD", min=0),
+    F("prior_salary_known_share", "number", "Share of the graduates whose counterfactual is their own prior salary (the rest use the baseline).", unit="ratio", min=0, max=1),
+    F("expected_salary_usd", "number", "Expected first-year earnings: P(in field by 180 days) x median in-field salary + (1 - P) x counterfactual.", unit="USD", min=0),
+    F("annual_gain_usd", "number", "expected_salary_usd - counterfactual_salary_usd.", unit="USD"),
+    F("payback_years", "number", "Years after graduation for the gain to repay total_cost_usd (undiscounted); null when the gain is not positive.", unit="years", min=0),
+    F("npv_10y_usd", "number", "Net present value of gains minus costs over 10 years from the start of study, at the real discount rate.", unit="USD"),
+    F("npv_20y_usd", "number", "Net present value over 20 years from the start of study.", unit="USD"),
+    F("debt_to_earnings_ratio", "number", "Financed amount / median in-field first-year base salary.", unit="ratio", min=0),
+    F("loan_payment_salary_share", "number", "Monthly loan payment / (median in-field base salary / 12).", unit="ratio", min=0),
+    F("discount_rate", "number", "Real discount rate used for NPV.", unit="ratio", min=0, max=1),
+    F("loan_rate", "number", "Annual loan interest rate used.", unit="ratio", min=0, max=1),
+]
+for code in CIRR_CATEGORIES:
+    _fields.append(F(cirr_col(code), "integer", f"Graduates in CIRR category {code} ({CIRR_CATEGORIES[code]}).", min=0))
+for code, desc in NACE_CATEGORIES.items():
+    _fields.append(F(nace_col(code), "integer", f"Graduates in NACE category {code} ({desc}).", min=0))
+for name, (num, den, desc) in RATES.items():
+    _fields.append(F(f"{name}_rate_lower", "number", f"Lower bound of the 95% Wilson interval of the {desc}.", unit="ratio", min=0, max=1))
+    _fields.append(F(f"{name}_rate_upper", "number", f"Upper bound of the 95% Wilson interval of the {desc}.", unit="ratio", min=0, max=1))
+register_fields(_fields)
+
+FLAGS = ("is_suppressed", "suppression_reason", "is_low_coverage", "self_reported_share")
+PLACEMENT_FIELDS = (
+    ("stats_grouping", "cell_key") + DIMENSIONS
+    + ("graduates", "graduates_known_outcome", "graduates_excluded", "cirr_denominator")
+    + tuple(cirr_col(c) for c in CIRR_CATEGORIES) + tuple(nace_col(c) for c in NACE_CATEGORIES)
+    + ("employed_in_field_count", "employed_in_field_90d_count", "employed_in_field_180d_count",
+       "career_outcomes_count", "career_outcomes_denominator", "continuing_education_count")
+    + tuple(f for name in RATES for f in (f"{name}_rate", f"{name}_rate_lower", f"{name}_rate_upper"))
+    + ("days_to_job_start_count", "median_days_to_job_start") + FLAGS
+)
+SALARY_FIELDS = (
+    ("stats_grouping", "cell_key") + DIMENSIONS
+    + ("graduates", "employed_in_field_count", "salary_reported_count", "salary_reported_share",
+       "salary_p25_usd", "median_base_salary_usd", "salary_p75_usd", "salary_mean_usd",
+       "median_salary_ci_lower_usd", "median_salary_ci_upper_usd", "salary_uplift_count",
+       "median_salary_uplift_usd", "median_salary_uplift_ratio") + FLAGS
+)
+
+TABLES = [
+    Table(
+        "out_outcomes__placement",
+        "Placement by grouping (program, program x graduation year, program x cohort, pathway x modality x pacing, "
+        "role category, prior background): counts per CIRR and NACE category, CIRR employed-in-field rates at "
+        "collection, 90 and 180 days, NACE knowledge and career outcomes rates, continuing-education rate, each "
+        "with numerator, denominator and 95% Wilson bounds; median days to job start.",
+        fields=PLACEMENT_FIELDS,
+        primary_key=("stats_grouping", "cell_key"),
+        required=("is_suppressed", "is_low_coverage"),
+        warnings=("suppressed_values", "low_coverage", "self_reported", "synthetic"),
+        grain="One row per grouping x cell (e.g. one program x cohort).",
+    ),
+    Table(
+        "out_outcomes__salary",
+        "Base salary (USD) of in-field graduates by the same groupings as placement: n, share reporting, "
+        "p25/median/p75/mean, order-statistic 95% interval of the median, uplift over prior salary.",
+        fields=SALARY_FIELDS,
+        primary_key=("stats_grouping", "cell_key"),
+        required=("is_suppressed", "is_low_coverage"),
+        warnings=("suppressed_values", "low_coverage", "self_reported", "synthetic"),
+        grain="One row per grouping x cell.",
+    ),
+    Table(
+        "out_benchmarks__program_role_wages",
+        "Each program's median in-field base salary per role category beside the BLS OEWS annual median of the "
+        "role's SOC occupations (national, and the program's state where known), with their ratios.",
+        fields=("program_id", "role_category", "soc_code", "soc_title", "state_code", "salary_reported_count",
+                "median_base_salary_usd", "bls_reference_year", "bls_national_median_usd", "bls_state_median_usd",
+                "ratio_to_bls_national", "ratio_to_bls_state", "is_suppressed", "suppression_reason"),
+        primary_key=("program_id", "role_category", "soc_code"),
+        required=("is_suppressed",),
+        warnings=("suppressed_values", "synthetic"),
+        grain="One row per program x role category x SOC code of the crosswalk.",
+    ),
+    Table(
+        "out_benchmarks__program_public_earnings",
+        "Programs with a public match (core_links__program_public_ids): their record-level statistics (graduates, "
+        "employed-in-field rate at 180 days, median base salary) beside the matched College Scorecard / PSEO "
+        "earnings, and the ratio of the two medians.",
+        fields=("program_id", "graduates", "employed_in_field_180d_rate", "salary_reported_count",
+                "median_base_salary_usd", "data_origin", "institution_id", "cip_code", "credential_level",
+                "credential_level_code", "grad_cohort", "years_after_graduation", "earnings_p25_usd",
+                "earnings_median_usd", "earnings_p75_usd", "earnings_count", "value_status",
+                "ratio_to_public_median", "is_suppressed", "suppression_reason", "is_low_coverage"),
+        primary_key=("program_id", "data_origin", "institution_id", "cip_code", "credential_level_code",
+                     "grad_cohort", "years_after_graduation"),
+        required=("is_suppressed", "credential_level", "value_status"),
+        warnings=("suppressed_values", "incomplete_coverage", "synthetic"),
+        grain="One row per program x matched public earnings row.",
+    ),
+    Table(
+        "out_roi__program_costs",
+        "Per program: cost components, counterfactual and expected earnings, payback, NPV at 10 and 20 years, "
+        "debt-to-earnings and loan-payment share (FREOPP / Georgetown CEW method; assumptions in flows/assumptions.toml).",
+        fields=("program_id", "pathway", "modality", "pacing", "duration_months", "graduates",
+                "salary_reported_count", "median_base_salary_usd", "employed_in_field_180d_rate",
+                "tuition_fees_usd", "living_relocation_usd", "forgone_earnings_usd", "financed_usd",
+                "loan_interest_usd", "monthly_loan_payment_usd", "total_cost_usd", "counterfactual_salary_usd",
+                "prior_salary_known_share", "expected_salary_usd", "annual_gain_usd", "payback_years",
+                "npv_10y_usd", "npv_20y_usd", "debt_to_earnings_ratio", "loan_payment_salary_share",
+                "discount_rate", "loan_rate", "is_suppressed", "suppression_reason", "is_low_coverage"),
+        primary_key=("program_id",),
+        required=("is_suppressed", "is_low_coverage"),
+        warnings=("suppressed_values", "low_coverage", "experimental", "synthetic"),
+        grain="One row per program.",
+    ),
+]
+
+register_tables(TABLES)
