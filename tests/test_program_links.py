@@ -14,10 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 HEADER = "program_id,unitid,opeid6,pseo_institution_id,cip_code,credential_level,pseo_degree_level,link_note\n"
 
 
-def test_shipped_file_is_header_only_and_loads():
-    assert (ROOT / "data/raw/links/program_public_ids.csv").read_text() == HEADER
+def test_shipped_file_loads_cleanly_and_every_link_is_labelled_synthetic():
+    assert (ROOT / "data/raw/links/program_public_ids.csv").read_text().startswith(HEADER)
     out = links.transform(ROOT / "data/raw/links", {})
-    assert len(out["core_links__program_public_ids"]) == 0
+    assert len(out["core_links__program_public_ids"]) == 9 and len(out["_quarantine"]) == 0
+    assert out["core_links__program_public_ids"]["link_note"].str.startswith("SYNTHETIC program").all()
+    assert out["core_links__program_public_ids"]["pseo_institution_id"].str.fullmatch(r"\d{8}").all()
     pandera_model("core_links__program_public_ids").validate(out["core_links__program_public_ids"], lazy=True)
 
 
