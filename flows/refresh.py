@@ -15,7 +15,7 @@ import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import curated, settings, warehouse
+from flows import curated, progress, settings, warehouse
 from flows.config import load_assumptions
 
 
@@ -89,10 +89,21 @@ def refresh(curated_folder: str | None = None, warehouse_path: str | None = None
         ctx = RunContext(run_id, datetime.now(timezone.utc), published, build, duckdb.connect(str(build)),
                          load_assumptions(Path(assumptions_file) if assumptions_file else None))
         try:
-            for f in discover_inputs(ctx, folder):
-                load_curated(ctx, read_and_validate(ctx, f))
-            build_core_tables(ctx)
-            return record_and_publish(ctx)
+            with progress.stage("Discover curated files"):
+                changed = discover_inputs(ctx, folder)
+            with progress.stage("Read, validate and load", total=len(changed)):
+                for f in changed:
+                    load_curated(ctx, read_and_validate(ctx, f))
+                    warehouse.pause_point("load")  # test hook: mid-load, after the first file
+                    progress.advance()
+            with progress.stage("Build core tables"):
+                build_core_tables(ctx)
+            with progress.stage("Statistics"):
+                warehouse.pause_point("statistics")  # keep at the start of the statistics stage
+            with progress.stage("Record and publish"):
+                summary = record_and_publish(ctx)
+            get_run_logger().info("published %s (snapshot %s)", summary["warehouse"], summary["warehouse_snapshot_id"])
+            return summary
         finally:
             try:
                 ctx.con.close()
