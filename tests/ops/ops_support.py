@@ -14,7 +14,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "data" / "raw" / "curated" / "TEMPLATE.csv"
 TEMPLATE_PROGRAMS = ROOT / "data" / "raw" / "curated" / "TEMPLATE_programs.csv"
 
