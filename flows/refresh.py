@@ -85,9 +85,10 @@ def refresh(curated_folder: str | None = None, warehouse_path: str | None = None
     folder = Path(curated_folder) if curated_folder else settings.curated_dir()
     with warehouse.refresh_lock(published, wait_seconds):
         run_id = settings.new_run_id()
+        assumptions = load_assumptions(Path(assumptions_file) if assumptions_file else None)  # fail before building
         build = warehouse.prepare_build(published, run_id)
         ctx = RunContext(run_id, datetime.now(timezone.utc), published, build, duckdb.connect(str(build)),
-                         load_assumptions(Path(assumptions_file) if assumptions_file else None))
+                         assumptions)
         try:
             with progress.stage("Discover curated files"):
                 changed = discover_inputs(ctx, folder)
