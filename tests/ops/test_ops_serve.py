@@ -75,3 +75,21 @@ def test_serve_registers_schedule_and_triggered_run_publishes(tmp_path, prefect_
     finally:
         stop_process(proc)
         log.close()
+
+
+def test_prefect_yaml_deployment_matches_the_flow():
+    import inspect
+
+    import yaml
+
+    from flows.refresh import refresh
+    from flows.scheduling import validate_cron
+
+    spec = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    [dep] = spec["deployments"]
+    path, name = dep["entrypoint"].split(":")
+    assert (ROOT / path).is_file() and name == "refresh" and refresh.name == "refresh"
+    assert set(dep["parameters"]) <= set(inspect.signature(refresh.fn).parameters)
+    for schedule in dep["schedules"]:
+        validate_cron(schedule["cron"])
+        assert schedule["timezone"]
