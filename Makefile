@@ -30,5 +30,10 @@ bench: install
 docs: install
 	$(BIN)/outcomes docs
 
+# A local Prefect server and UI on 127.0.0.1:4200 (works offline). Then, in another shell:
+#   PREFECT_API_URL=http://127.0.0.1:4200/api .venv/bin/outcomes serve
+server: install
+	PREFECT_HOME=$${PREFECT_HOME:-$(CURDIR)/.prefect} $(BIN)/prefect server start --host 127.0.0.1 --port 4200
+
 clean:
 	rm -rf $(VENV) data/warehouse/*.duckdb* .prefect

@@ -8,6 +8,7 @@ before Prefect is imported.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -16,6 +17,7 @@ import typer
 
 from flows import settings
 
+_USER_LOG_LEVEL = os.environ.get("PREFECT_LOGGING_LEVEL")  # before the defaults: did the user choose one?
 settings.apply_env_defaults()
 
 app = typer.Typer(help="alumni-outcomes: graduate outcomes, salaries, costs and payback.", no_args_is_help=True,
@@ -43,15 +45,31 @@ def refresh(
     curated: Optional[Path] = typer.Option(None, help="Folder of curated files (default data/raw/curated)."),
     warehouse: Optional[Path] = typer.Option(None, help="Warehouse file (default data/warehouse/outcomes.duckdb)."),
     assumptions: Optional[Path] = typer.Option(None, help="TOML file overriding flows/assumptions.toml."),
-    wait: float = typer.Option(0.0, help="Seconds to wait for a running refresh before giving up."),
+    wait: float = typer.Option(0.0, help="Seconds to wait for a running refresh before giving up (exit 3)."),
     offline: bool = typer.Option(False, "--offline", help="No network: every public source uses its newest snapshot."),
     source: Optional[List[str]] = typer.Option(None, "--source", help="Refresh only this public source (repeatable)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout (for cron and CI)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors (and the JSON summary with --json)."),
 ) -> None:
-    """Ingest curated files and public sources, validate, load and publish the warehouse."""
-    from flows.refresh import refresh as refresh_flow
-    from flows.warehouse import RefreshLocked
+    """Ingest curated files and public sources, validate, load and publish the warehouse.
 
+    Exit codes: 0 published; 1 the refresh failed (the published warehouse is unchanged);
+    3 another refresh holds the lock (see --wait).
+    """
+    from flows import progress
+    from flows.warehouse import RefreshLocked, lock_holder
+
+    published = warehouse or settings.warehouse_path()
+    holder = lock_holder(published)
+    if holder and wait <= 0:  # fast, clear answer before starting Prefect; the flow's lock stays authoritative
+        typer.echo(f"error: another refresh is running on {published} ({holder}); "
+                   "wait for it or pass --wait SECONDS", err=True)
+        raise typer.Exit(3)
+    if quiet:
+        os.environ["PREFECT_LOGGING_LEVEL"] = "ERROR"
+    from flows.refresh import refresh as refresh_flow
+
+    previous = progress.install(progress.terminal_reporter(quiet=quiet))
     try:
         summary = refresh_flow(curated_folder=str(curated) if curated else None,
                                warehouse_path=str(warehouse) if warehouse else None,
@@ -60,9 +78,15 @@ def refresh(
     except RefreshLocked as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(3)
+    except Exception as exc:
+        typer.echo(f"error: refresh failed, the published warehouse is unchanged: {type(exc).__name__}: {exc}",
+                   err=True)
+        raise typer.Exit(1)
+    finally:
+        progress.install(previous).close()
     if as_json:
         typer.echo(json.dumps(summary, default=str, indent=2))
-    else:
+    elif not quiet:
         _print_summary(summary)
 
 
@@ -94,6 +118,182 @@ def docs() -> None:
 
     typer.echo(f"wrote {write_data_dictionary()}")
     typer.echo(f"wrote {write_template()}")
+
+
+# --------------------------------------------------------------------------- researcher access
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _emit(result, fmt: str, output: Optional[Path]) -> None:
+    from flows import query as q
+
+    text = {"table": q.format_table, "csv": q.format_csv, "json": q.format_json}[fmt](result)
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {len(result.rows)} rows to {output}", err=True)
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command()
+def sql(
+    query: Optional[str] = typer.Argument(None, help="SQL to run (read-only)."),
+    file: Optional[Path] = typer.Option(None, "--file", "-f", help="Read the SQL from this file."),
+    fmt: str = typer.Option("table", "--format", help="table | csv | json | parquet (parquet needs --output)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the result to this file."),
+    warehouse: Optional[Path] = typer.Option(None, help="Warehouse file (default data/warehouse/outcomes.duckdb)."),
+) -> None:
+    """Run a read-only SQL query on the published warehouse (never blocks or is blocked by a refresh).
+
+    Writes (INSERT, UPDATE, DELETE, CREATE, DROP, ATTACH, COPY, INSTALL, LOAD, SET, ...) and reading
+    other files are refused. CSV output prefixes a quote to text cells starting with = + - @.
+    """
+    import duckdb
+
+    from flows import query as q
+
+    if fmt not in q.FORMATS:
+        _fail(f"unknown format {fmt!r}; use one of {', '.join(q.FORMATS)}")
+    if (query is None) == (file is None):
+        _fail("give either a query or --file FILE (not both)")
+    if file is not None:
+        if not file.is_file():
+            _fail(f"no such SQL file: {file}")
+        query = file.read_text(encoding="utf-8")
+    if fmt == "parquet" and output is None:
+        _fail("--format parquet writes a binary file: give --output FILE.parquet")
+    try:
+        if fmt == "parquet":
+            n = q.write_parquet(query, output, warehouse)
+            typer.echo(f"wrote {n} rows to {output}", err=True)
+        else:
+            _emit(q.run_sql(query, warehouse), fmt, output)
+    except q.ReadOnlyViolation as exc:
+        _fail(str(exc))
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    except (ValueError, duckdb.Error) as exc:
+        _fail(str(exc).strip())
+
+
+@app.command()
+def tables(
+    all_tables: bool = typer.Option(False, "--all", help="Include intermediate tables (names starting with _)."),
+    fmt: str = typer.Option("table", "--format", help="table | csv | json."),
+    warehouse: Optional[Path] = typer.Option(None, help="Warehouse file (default data/warehouse/outcomes.duckdb)."),
+) -> None:
+    """List the published tables with their layer, row count and description."""
+    from flows import query as q
+
+    if fmt not in ("table", "csv", "json"):
+        _fail(f"unknown format {fmt!r}; use table, csv or json")
+    try:
+        _emit(q.published_tables(warehouse, include_intermediate=all_tables), fmt, None)
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def describe(
+    table: str = typer.Argument(..., help="Table name (see `outcomes tables`)."),
+    fmt: str = typer.Option("table", "--format", help="table | csv | json."),
+    warehouse: Optional[Path] = typer.Option(None, help="Warehouse file (default data/warehouse/outcomes.duckdb)."),
+) -> None:
+    """Show a table's description, grain, key, warnings and columns (type, unit, description)."""
+    from flows import query as q
+
+    if fmt not in ("table", "csv", "json"):
+        _fail(f"unknown format {fmt!r}; use table, csv or json")
+    try:
+        header, result = q.describe_table(table, warehouse)
+    except q.UnknownTable as exc:
+        _fail(str(exc))
+    if fmt == "table":
+        typer.echo(header)
+    _emit(result, fmt, None)
+
+
+@app.command()
+def export(
+    directory: Path = typer.Argument(..., help="Folder to write one file per table into."),
+    fmt: str = typer.Option("parquet", "--format", help="parquet | csv."),
+    all_tables: bool = typer.Option(False, "--all", help="Include intermediate tables (names starting with _)."),
+    warehouse: Optional[Path] = typer.Option(None, help="Warehouse file (default data/warehouse/outcomes.duckdb)."),
+) -> None:
+    """Export every published table (for R, pandas, polars). CSV text cells starting with = + - @ get a leading '."""
+    from flows import query as q
+
+    if fmt not in q.EXPORT_FORMATS:
+        _fail(f"unknown format {fmt!r}; use parquet or csv")
+    try:
+        written = q.export(directory, fmt, warehouse, include_intermediate=all_tables)
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    for name, n in written.items():
+        typer.echo(f"{directory / f'{name}.{fmt}'}  {n} rows")
+
+
+# --------------------------------------------------------------------------- scheduling
+
+
+@app.command()
+def serve(
+    cron: str = typer.Option("0 6 * * 1", help="Cron schedule (default: Mondays 06:00)."),
+    timezone: str = typer.Option("UTC", "--timezone", help="IANA timezone of the cron schedule."),
+    name: str = typer.Option("scheduled-refresh", help="Deployment name (shown in the Prefect UI)."),
+    curated: Optional[Path] = typer.Option(None, help="Folder of curated files (default data/raw/curated)."),
+    warehouse: Optional[Path] = typer.Option(None, help="Warehouse file (default data/warehouse/outcomes.duckdb)."),
+    assumptions: Optional[Path] = typer.Option(None, help="TOML file overriding flows/assumptions.toml."),
+    wait: float = typer.Option(900.0, help="Seconds a scheduled run waits for a refresh already running."),
+    paused: bool = typer.Option(False, help="Register the schedule paused."),
+) -> None:
+    """Serve the refresh flow on a cron schedule against the Prefect server in PREFECT_API_URL.
+
+    Runs until stopped (Ctrl-C). Start a server first, e.g. `make server`, then
+    `PREFECT_API_URL=http://127.0.0.1:4200/api outcomes serve`.
+    """
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from flows.scheduling import deployment_parameters, validate_cron
+
+    api = os.environ.get("PREFECT_API_URL")
+    if not api:
+        _fail("PREFECT_API_URL is not set: `outcomes serve` needs a running Prefect server, because the temporary "
+              "one dies with this process and takes the schedule with it. Start one (`make server`) and run "
+              "`PREFECT_API_URL=http://127.0.0.1:4200/api outcomes serve`.")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        _fail(f"unknown timezone {timezone!r} (use an IANA name such as UTC or America/New_York)")
+    try:
+        validate_cron(cron)
+    except ValueError as exc:
+        _fail(str(exc))
+    if _USER_LOG_LEVEL is None:
+        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"  # the runs' logs are what the UI shows
+    from prefect.schedules import Cron
+
+    from flows.refresh import refresh as refresh_flow
+
+    params = deployment_parameters(curated, warehouse, assumptions, wait)
+    typer.echo(f"serving deployment refresh/{name}: cron {cron!r} ({timezone}) against {api}", err=True)
+    refresh_flow.serve(name=name, schedules=[Cron(cron, timezone=timezone)], parameters=params, paused=paused,
+                       description="Scheduled refresh of the alumni-outcomes warehouse.",
+                       tags=["alumni-outcomes"], print_starting_message=False)
+
+
+def _register_roi() -> None:
+    from flows.stats.cli_roi import roi
+
+    app.command("roi")(roi)
+
+
+_register_roi()
 
 
 def main() -> None:  # pragma: no cover

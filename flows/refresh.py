@@ -17,11 +17,12 @@ import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import curated, settings, snapshots, warehouse
+from flows import curated, progress, settings, snapshots, warehouse
 from flows.config import load_assumptions
 from flows.http import RetryingClient
 from flows.sources import Source, load_connectors
 from flows.sources.config import source_config
+from flows.stats import build_out_tables
 
 
 @dataclass
@@ -135,6 +136,13 @@ def build_core_tables(ctx: RunContext) -> None:
 
 
 @task(cache_policy=NO_CACHE)
+def build_statistics(ctx: RunContext) -> list[str]:
+    """Every out table: placement, salaries, benchmarks, costs and ROI (flows.stats)."""
+    with ctx.connect() as con:
+        return build_out_tables(con, ctx.assumptions)
+
+
+@task(cache_policy=NO_CACHE)
 def record_and_publish(ctx: RunContext) -> dict:
     with ctx.connect() as con:
         summary = warehouse.record_run(con, ctx.run_id, ctx.started_at, ctx.actions, "succeeded", ctx.started_at)
@@ -168,19 +176,33 @@ def refresh(curated_folder: str | None = None, warehouse_path: str | None = None
     folder = Path(curated_folder) if curated_folder else settings.curated_dir()
     with warehouse.refresh_lock(published, wait_seconds):
         run_id = settings.new_run_id()
+        assumptions = load_assumptions(Path(assumptions_file) if assumptions_file else None)  # fail before building
         build = warehouse.prepare_build(published, run_id)
-        ctx = RunContext(run_id, datetime.now(timezone.utc), published, build,
-                         load_assumptions(Path(assumptions_file) if assumptions_file else None))
+        ctx = RunContext(run_id, datetime.now(timezone.utc), published, build, assumptions)
         try:
-            for f in discover_inputs(ctx, folder):
-                load_curated(ctx, read_and_validate(ctx, f))
-            with (RetryingClient() if not offline else _no_client()) as client:
-                for source in selected:
-                    if source.name == "program_links":
-                        load_program_links(ctx, source)
-                    else:
-                        load_source(ctx, source, extract_source(ctx, source, client))
-            build_core_tables(ctx)
-            return record_and_publish(ctx)
+            with progress.stage("Discover curated files"):
+                changed = discover_inputs(ctx, folder)
+            with progress.stage("Read, validate and load", total=len(changed)):
+                for f in changed:
+                    load_curated(ctx, read_and_validate(ctx, f))
+                    warehouse.pause_point("load")  # test hook: mid-load, after the first file
+                    progress.advance()
+            with progress.stage("Public sources", total=len(selected)):
+                with (RetryingClient() if not offline else _no_client()) as client:
+                    for source in selected:
+                        if source.name == "program_links":
+                            load_program_links(ctx, source)
+                        else:
+                            load_source(ctx, source, extract_source(ctx, source, client))
+                        progress.advance()
+            with progress.stage("Build core tables"):
+                build_core_tables(ctx)
+            with progress.stage("Statistics"):
+                warehouse.pause_point("statistics")  # keep at the start of the statistics stage
+                build_statistics(ctx)
+            with progress.stage("Record and publish"):
+                summary = record_and_publish(ctx)
+            get_run_logger().info("published %s (snapshot %s)", summary["warehouse"], summary["warehouse_snapshot_id"])
+            return summary
         finally:
             warehouse.discard(build)  # no-op after a successful publish (the file was moved)

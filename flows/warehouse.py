@@ -33,6 +33,10 @@ from schemas.vocab import VERIFICATION_RANK
 
 BUILD_PREFIX = ".build-"
 
+#: Fault-injection points for the publication tests (``OUTCOMES_TEST_PAUSE_AT``): the refresh
+#: writes ``OUTCOMES_TEST_PAUSE_FILE`` and sleeps there so a test can SIGKILL it at a known moment.
+PAUSE_POINTS = ("prepare", "load", "statistics", "before_swap", "after_swap")
+
 
 class RefreshLocked(RuntimeError):
     """Another refresh holds the warehouse lock."""
@@ -85,6 +89,45 @@ def refresh_lock(published: Path, wait_seconds: float = 0.0) -> Iterator[None]:
         fh.close()
 
 
+def pause_point(name: str) -> None:
+    """Test hook: when ``$OUTCOMES_TEST_PAUSE_AT`` names this point, signal and sleep (to be killed).
+
+    A no-op unless the variable is set; production runs never set it.
+    """
+    if name not in PAUSE_POINTS:
+        raise ValueError(f"unknown pause point {name!r}; known: {', '.join(PAUSE_POINTS)}")
+    wanted = os.environ.get("OUTCOMES_TEST_PAUSE_AT", "")
+    if name not in wanted.split(","):
+        return
+    marker = os.environ.get("OUTCOMES_TEST_PAUSE_FILE")
+    if marker:
+        Path(marker).write_text(f"{name} {os.getpid()}")
+    time.sleep(float(os.environ.get("OUTCOMES_TEST_PAUSE_SECONDS", "120")))
+
+
+def lock_holder(published: Path) -> str | None:
+    """Who holds the refresh lock (e.g. ``pid 123 since ...``), or None when nobody does. Never blocks."""
+    path = published.with_name(published.name + ".lock")
+    if not path.exists():
+        return None
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            return fh.read().strip() or "unknown"
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return None
+
+
+def _fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _remove_db(path: Path) -> None:
     for p in (path, path.with_name(path.name + ".wal")):
         p.unlink(missing_ok=True)
@@ -103,6 +146,7 @@ def prepare_build(published: Path, run_id: str) -> Path:
     build = folder / f"{BUILD_PREFIX}{run_id}.duckdb"
     if published.exists():
         shutil.copyfile(published, build)
+        pause_point("prepare")
         try:
             con = duckdb.connect(str(build))
             try:
@@ -130,7 +174,16 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def publish(build: Path, published: Path) -> None:
-    """Atomically replace the published warehouse by the finished build file."""
+    """Atomically replace the published warehouse by the finished build file.
+
+    Every connection to ``build`` in this process must be closed first (DuckDB caches open
+    databases by path). Order matters for a kill at any moment: the build file is complete
+    and on disk (checkpointed, no WAL, fsynced) before the rename; the rename is atomic, so
+    the published path names either the old file or the new one, never a partial file.
+    A WAL beside the published path can only belong to the old file (a build never ships
+    one): it is removed before the rename and again after, so it is never replayed into the
+    new file.
+    """
     con = duckdb.connect(str(build))
     try:
         con.execute("CHECKPOINT")
@@ -139,8 +192,14 @@ def publish(build: Path, published: Path) -> None:
     wal = build.with_name(build.name + ".wal")
     if wal.exists():  # a checkpointed, closed database has no WAL; never ship one
         raise RuntimeError(f"build file {build} still has a write-ahead log after checkpoint")
+    _fsync_path(build)
+    published_wal = published.with_name(published.name + ".wal")
+    pause_point("before_swap")
+    published_wal.unlink(missing_ok=True)
     os.replace(build, published)
-    published.with_name(published.name + ".wal").unlink(missing_ok=True)  # stale WAL of an old file
+    _fsync_path(published.parent)  # make the rename itself durable
+    pause_point("after_swap")
+    published_wal.unlink(missing_ok=True)
 
 
 def discard(build: Path) -> None:
