@@ -251,6 +251,7 @@ def serve(
     assumptions: Optional[Path] = typer.Option(None, help="TOML file overriding flows/assumptions.toml."),
     wait: float = typer.Option(900.0, help="Seconds a scheduled run waits for a refresh already running."),
     paused: bool = typer.Option(False, help="Register the schedule paused."),
+    offline: bool = typer.Option(False, "--offline", help="Scheduled runs use the newest snapshots (no fetching)."),
 ) -> None:
     """Serve the refresh flow on a cron schedule against the Prefect server in PREFECT_API_URL.
 
@@ -280,7 +281,7 @@ def serve(
 
     from flows.refresh import refresh as refresh_flow
 
-    params = deployment_parameters(curated, warehouse, assumptions, wait)
+    params = deployment_parameters(curated, warehouse, assumptions, wait, offline)
     typer.echo(f"serving deployment refresh/{name}: cron {cron!r} ({timezone}) against {api}", err=True)
     refresh_flow.serve(name=name, schedules=[Cron(cron, timezone=timezone)], parameters=params, paused=paused,
                        description="Scheduled refresh of the alumni-outcomes warehouse.",

@@ -119,11 +119,17 @@ def load_source(ctx: RunContext, source: Source, extracted: snapshots.ExtractRes
 def load_program_links(ctx: RunContext, source: Source) -> None:
     """The curated crosswalk from programs to public identifiers (data/raw/links)."""
     folder = settings.raw_dir() / "links"
+    files = sorted(folder.glob("*.csv"))
     with ctx.connect() as con:
+        if not files:
+            warehouse.record_source(con, source.name, "missing", None, None, f"{source.name}: no crosswalk in {folder}",
+                                    ctx.run_id, ctx.started_at, None, None)
+            ctx.sources[source.name] = "missing"
+            return
         frames = source.transform(folder, source_config(source.name))
         counts = warehouse.load_source_frames(con, source.name, frames, ctx.run_id)
         inputs = [{"source_file": settings.relative(p), "source_sha256": curated.sha256_file(p),
-                   "file_bytes": p.stat().st_size} for p in sorted(folder.glob("*.csv"))]
+                   "file_bytes": p.stat().st_size} for p in files]
         warehouse.record_source(con, source.name, "fresh", None, None, f"{source.name}: curated crosswalk",
                                 ctx.run_id, ctx.started_at, counts, inputs)
     ctx.sources[source.name] = "fresh"

@@ -31,12 +31,13 @@ def validate_cron(cron: str) -> str:
 
 
 def deployment_parameters(curated: Path | None, warehouse: Path | None, assumptions: Path | None,
-                          wait_seconds: float) -> dict:
+                          wait_seconds: float, offline: bool = False) -> dict:
     """Parameters of the refresh deployment: absolute paths, resolved now."""
     params = {
         "curated_folder": str(Path(curated or settings.curated_dir()).resolve()),
         "warehouse_path": str(Path(warehouse or settings.warehouse_path()).resolve()),
         "wait_seconds": float(wait_seconds),
+        "offline": bool(offline),
     }
     if assumptions:
         params["assumptions_file"] = str(Path(assumptions).resolve())

@@ -116,6 +116,8 @@ def subprocess_env(tmp: Path, warehouse: Path | None = None, **extra: str) -> di
         "PREFECT_HOME": str(home), "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "OUTCOMES_PERSON_KEY": "ops-test-person-key", "PYTHONUNBUFFERED": "1",
         "OUTCOMES_SECRETS_DIR": str(tmp / "secrets"),
+        # No public-source snapshots: these tests are about publication, not sources.
+        "OUTCOMES_RAW_DIR": str(tmp / "raw-empty"),
     })
     if warehouse is not None:
         env["OUTCOMES_WAREHOUSE"] = str(warehouse)
@@ -124,4 +126,7 @@ def subprocess_env(tmp: Path, warehouse: Path | None = None, **extra: str) -> di
 
 
 def cli(*args: str) -> list[str]:
+    """The outcomes CLI in a subprocess; refresh and serve run offline (tests never touch the network)."""
+    if args and args[0] in ("refresh", "serve"):
+        args = (args[0], "--offline", *args[1:])
     return [sys.executable, "-m", "flows.cli", *args]
