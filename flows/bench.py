@@ -122,12 +122,14 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"generated {args.records:,} records in {time.perf_counter() - t0:.1f} s -> {curated}", flush=True)
     [records_csv] = [p for p in curated.glob("synthetic_outcome_records*.csv")]
 
-    env = _child_env({"PREFECT_HOME": tempfile.mkdtemp(prefix="bench-prefect-")})
+    # The curated pipeline alone: no public-source snapshots (an empty raw folder), no network.
+    env = _child_env({"PREFECT_HOME": tempfile.mkdtemp(prefix="bench-prefect-"),
+                      "OUTCOMES_RAW_DIR": tempfile.mkdtemp(prefix="bench-raw-")})
     prefect_s, _, out = run_measured([sys.executable, "-c", TRIVIAL_FLOW], env)
     prefect_startup = float(out.strip().splitlines()[-1])
 
     with tempfile.TemporaryDirectory(prefix="bench-wh-") as wh:
-        cmd = [sys.executable, "-m", "flows.cli", "refresh", "--curated", str(curated), "--json",
+        cmd = [sys.executable, "-m", "flows.cli", "refresh", "--offline", "--quiet", "--curated", str(curated), "--json",
                "--warehouse", str(Path(wh) / "outcomes.duckdb")]
         refresh_s, peak_rss, out = run_measured(cmd, env)
         summary = json.loads(out[out.index("{"):])
