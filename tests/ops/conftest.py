@@ -82,8 +82,8 @@ def run_refresh(tmp: Path, api: str, curated: Path, warehouse: Path, *args: str,
                           capture_output=True, text=True, timeout=timeout)
 
 
-def refresh_ok(tmp: Path, api: str, curated: Path, warehouse: Path, *args: str) -> dict:
-    done = run_refresh(tmp, api, curated, warehouse, *args)
+def refresh_ok(tmp: Path, api: str, curated: Path, warehouse: Path, *args: str, **env_extra: str) -> dict:
+    done = run_refresh(tmp, api, curated, warehouse, *args, **env_extra)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 
@@ -95,4 +95,14 @@ def built_warehouse(tmp_path_factory, prefect_api):
     curated = write_dataset(tmp / "curated")
     warehouse = tmp / "warehouse" / "outcomes.duckdb"
     summary = refresh_ok(tmp, prefect_api, curated, warehouse)
+    return warehouse, summary
+
+
+@pytest.fixture(scope="module")
+def bundled_warehouse(tmp_path_factory, prefect_api):
+    """A warehouse built offline from the bundled data (curated sample and public snapshots), as `make run` does."""
+    tmp = tmp_path_factory.mktemp("bundled")
+    warehouse = tmp / "warehouse" / "outcomes.duckdb"
+    summary = refresh_ok(tmp, prefect_api, ROOT / "data" / "raw" / "curated", warehouse,
+                         OUTCOMES_RAW_DIR=str(ROOT / "data" / "raw"), OUTCOMES_REPORTS_DIR=str(tmp / "reports"))
     return warehouse, summary

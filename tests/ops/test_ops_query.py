@@ -214,8 +214,9 @@ def test_export_csv_round_trip(built_warehouse, tmp_path):
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=[p.name for p in QUERIES])
-def test_example_query(built_warehouse, path):
-    warehouse, _ = built_warehouse
+def test_example_query(bundled_warehouse, path):
+    """Every example query answers its question on the bundled data."""
+    warehouse, _ = bundled_warehouse
     text = path.read_text()
     assert re.search(r"^-- Question: .+", text, re.M), "every example query states its question"
     expected = [c.strip() for c in re.search(r"^-- columns: (.+)$", text, re.M).group(1).split(",")]
