@@ -23,6 +23,7 @@ from flows.http import RetryingClient
 from flows.sources import Source, load_connectors
 from flows.sources.config import source_config
 from flows.stats import build_out_tables
+from flows.stats.report_tables import build_report_tables
 
 
 @dataclass
@@ -139,7 +140,7 @@ def build_core_tables(ctx: RunContext) -> None:
 def build_statistics(ctx: RunContext) -> list[str]:
     """Every out table: placement, salaries, benchmarks, costs and ROI (flows.stats)."""
     with ctx.connect() as con:
-        return build_out_tables(con, ctx.assumptions)
+        return build_out_tables(con, ctx.assumptions) + build_report_tables(con, ctx.assumptions)
 
 
 @task(cache_policy=NO_CACHE)
