@@ -101,6 +101,10 @@ def make_env() -> Environment:
 
 
 # --- charts of one program page -------------------------------------------------------------
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
 def _rate_text(r: dict, name: str) -> str:
     return f"{fmt(r.get(name), 'pct')} [{fmt(r.get(name + '_lower'), 'pct')}, {fmt(r.get(name + '_upper'), 'pct')}]"
 
@@ -113,13 +117,13 @@ def program_charts(f: dict) -> dict[str, Markup]:
         items = []
         for code, desc in CIRR_CATEGORIES.items():
             v = p.get(f"cirr_{code.lower()}_count")
-            items.append((f"{code} {desc}"[:38], v, fmt(v, "int") if v is not None else "withheld (small n)"))
+            items.append((_short(f"{code} {desc}", 21), v, fmt(v, "int") if v is not None else "withheld (small n)"))
         out["cirr"] = charts.bar_chart(f"Outcome categories (CIRR) of {name}",
                                        "Graduates per CIRR outcome category; the data table follows the chart.", items)
         rates = [(lbl, p.get(k), p.get(k + "_lower"), p.get(k + "_upper"),
                   _rate_text(p, k) if p.get(k) is not None else "withheld (small n)")
-                 for lbl, k in (("At collection", "employed_in_field_rate"), ("By day 90", "employed_in_field_90d_rate"),
-                                ("By day 180", "employed_in_field_180d_rate"), ("Knowledge rate", "knowledge_rate"))]
+                 for lbl, k in (("Collection", "employed_in_field_rate"), ("By day 90", "employed_in_field_90d_rate"),
+                                ("By day 180", "employed_in_field_180d_rate"), ("Knowledge", "knowledge_rate"))]
         pm = f["pathway_median"]
         out["rates"] = charts.interval_chart(
             f"Employed in field and knowledge rate of {name}, with 95% Wilson intervals",
@@ -128,12 +132,12 @@ def program_charts(f: dict) -> dict[str, Markup]:
     if s and not s["is_suppressed"] and s.get("median_base_salary_usd") is not None:
         refs = []
         if f["pathway_median"] and f["pathway_median"].get("pathway_median_salary_usd") is not None:
-            refs.append(("Pathway median program", f["pathway_median"]["pathway_median_salary_usd"]))
+            refs.append(("Pathway median", f["pathway_median"]["pathway_median_salary_usd"]))
         seen = set()
         for w in f["role_wages"]:
             if w.get("bls_national_median_usd") is not None and w["soc_code"] not in seen:
                 seen.add(w["soc_code"])
-                refs.append((f"BLS {w['soc_title'] or w['soc_code']}"[:40], w["bls_national_median_usd"]))
+                refs.append((_short(f"BLS {w['soc_title'] or w['soc_code']}", 22), w["bls_national_median_usd"]))
         out["salary"] = charts.salary_box(
             f"Base salary distribution of in-field graduates of {name}",
             "Box from the 25th to the 75th percentile, thick line at the median, whisker the median's 95% interval; "
@@ -170,7 +174,7 @@ def program_charts(f: dict) -> dict[str, Markup]:
             f"Payback in years against salary and loan rate, {name}",
             "Rows: loan rate; columns: median in-field salary as a share of the observed median; cells: years to pay back "
             "(darker is faster, 'never' when the gain is not positive).",
-            [f"loan {r:.2%}" for r in rates], [f"salary x{x:g}" for x in factors], cells)
+            [f"loan {r:.2%}" for r in rates], [f"×{x:g}" for x in factors], cells)
     return out
 
 

@@ -14,7 +14,7 @@ import itertools
 from markupsafe import Markup, escape
 
 _ids = itertools.count(1)
-WIDTH = 640
+WIDTH = 440
 INK, MUTED, ACCENT, ACCENT2, GRID = "#1a1a1a", "#555555", "#1f5fa8", "#b8461b", "#d0d0d0"
 
 
@@ -27,20 +27,20 @@ def _open(title: str, desc: str, height: int, n: int | None = None) -> tuple[str
     return head, []
 
 
-def _text(x: float, y: float, s, anchor: str = "start", cls: str = "", fill: str = INK) -> str:
+def _text(x: float, y: float, s, anchor: str = "start", cls: str = "", fill: str = INK, size: int = 12) -> str:
     c = f' class="{cls}"' if cls else ""
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}" font-size="13"{c}>{escape(s)}</text>'
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}" font-size="{size}"{c}>{escape(s)}</text>'
 
 
 def bar_chart(title: str, desc: str, items: list[tuple[str, float | None, str]], max_value: float | None = None) -> Markup:
     """Horizontal bars: items are (label, value or None, value text). None draws a hatched 'withheld' bar."""
-    row, top, label_w = 26, 8, 250
+    row, top, label_w = 26, 8, 170
     height = top + row * len(items) + 8
     n = next(_ids)
     head, parts = _open(title, desc, height, n)
     vals = [v for _, v, _ in items if v is not None]
     vmax = max_value or (max(vals) if vals else 1) or 1
-    span = WIDTH - label_w - 90
+    span = WIDTH - label_w - 110
     for i, (label, value, text) in enumerate(items):
         y = top + i * row
         parts.append(_text(label_w - 8, y + 17, label, "end"))
@@ -62,7 +62,7 @@ def interval_chart(title: str, desc: str, items: list[tuple[str, float | None, f
 
     ``marker``: an optional (label, value) vertical reference line (e.g. the pathway median).
     """
-    row, top, label_w, right = 28, 24, 200, 150
+    row, top, label_w, right = 28, 24, 90, 160
     height = top + row * len(items) + 10
     head, parts = _open(title, desc, height)
     span = WIDTH - label_w - right
@@ -96,8 +96,8 @@ def salary_box(title: str, desc: str, p25: float, median: float, p75: float, ci:
     height = 120 + 18 * len(refs)
     head, parts = _open(title, desc, height)
     vals = [v for v in (p25, median, p75, *ci, *(r[1] for r in refs)) if v is not None]
-    lo, hi = min(vals) * 0.9, max(vals) * 1.05
-    left, span = 20, WIDTH - 40
+    lo, hi = min(vals) * 0.92, max(vals) * 1.04
+    left, span = 30, WIDTH - 60
     def x(v: float) -> float:
         return left + span * (v - lo) / ((hi - lo) or 1)
     parts.append(f'<rect x="{x(p25):.1f}" y="30" width="{max(x(p75) - x(p25), 1):.1f}" height="34" fill="#dbe7f5" stroke="{ACCENT}" stroke-width="2"/>')
@@ -105,8 +105,8 @@ def salary_box(title: str, desc: str, p25: float, median: float, p75: float, ci:
     if ci[0] is not None and ci[1] is not None:
         parts.append(f'<line x1="{x(ci[0]):.1f}" y1="78" x2="{x(ci[1]):.1f}" y2="78" stroke="{INK}" stroke-width="2"/>')
         parts.append(_text(x(median), 96, "95% interval of the median", "middle", fill=MUTED))
-    parts.append(_text(x(p25), 20, f"p25 ${p25:,.0f}", "end"))
-    parts.append(_text(x(p75), 20, f"p75 ${p75:,.0f}", "start"))
+    parts.append(_text(x(p25), 20, f"p25 ${p25:,.0f}", "start" if x(p25) < WIDTH / 3 else "end"))
+    parts.append(_text(x(p75), 20, f"p75 ${p75:,.0f}", "end" if x(p75) > 2 * WIDTH / 3 else "start"))
     for i, (label, v) in enumerate(refs):
         y = 112 + 18 * i
         parts.append(f'<line x1="{x(v):.1f}" y1="{y - 12}" x2="{x(v):.1f}" y2="{y + 2}" stroke="{ACCENT2}" stroke-width="3"/>')
@@ -118,7 +118,7 @@ def salary_box(title: str, desc: str, p25: float, median: float, p75: float, ci:
 def heatmap(title: str, desc: str, rows: list[str], cols: list[str], cells: dict[tuple[int, int], tuple[float | None, str]],
             good_low: bool = True) -> Markup:
     """A grid: cells[(row, col)] = (value for the colour scale, text). None value: grey 'never'."""
-    label_w, top, cw, ch = 110, 40, (WIDTH - 110) / max(len(cols), 1), 34
+    label_w, top, cw, ch = 90, 40, (WIDTH - 90) / max(len(cols), 1), 34
     height = top + ch * len(rows) + 6
     head, parts = _open(title, desc, height)
     vals = [v for v, _ in cells.values() if v is not None]
