@@ -154,6 +154,16 @@ def record_and_publish(ctx: RunContext) -> dict:
     return summary
 
 
+@task(cache_policy=NO_CACHE)
+def write_reports(ctx: RunContext) -> dict:
+    """Per-program reports from the just-published warehouse (read-only), published as artifacts."""
+    from flows.reports import build_reports, publish_artifacts
+
+    result = build_reports(ctx.published, settings.reports_dir())
+    publish_artifacts(result)
+    return {"reports": str(result.index), "report_pages": result.programs}
+
+
 @contextmanager
 def _no_client() -> Iterator[None]:
     yield None
@@ -203,6 +213,8 @@ def refresh(curated_folder: str | None = None, warehouse_path: str | None = None
                 build_statistics(ctx)
             with progress.stage("Record and publish"):
                 summary = record_and_publish(ctx)
+            with progress.stage("Reports"):  # after publishing: reports read the published warehouse and its snapshot id
+                summary.update(write_reports(ctx))
             get_run_logger().info("published %s (snapshot %s)", summary["warehouse"], summary["warehouse_snapshot_id"])
             return summary
         finally:
