@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from flows import settings
@@ -93,7 +93,7 @@ def json_for_html(obj) -> Markup:
 
 
 def make_env() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(fig=fig, fmt=fmt, suppressed=suppressed, CIRR=CIRR_CATEGORIES, NACE=NACE_CATEGORIES)
     env.filters["fmt"] = fmt
     env.filters["label"] = lambda v: "unknown" if v is None else str(v).replace("_", " ")
@@ -215,7 +215,7 @@ def render_reports(wf: WarehouseFigures, tmp: Path) -> tuple[list[Path], list[Pa
     page_t = env.get_template("program.html.j2")
     (tmp / "programs").mkdir(parents=True)
     base = {"snapshot": wf.snapshot, "sources": wf.sources}
-    methodology = _methodology_page(env, {**base, "root": ""})
+    methodology = _methodology_page(env, {**base, "root": "", "has_methodology": True})
     if methodology:
         (tmp / "methodology.html").write_text(methodology, encoding="utf-8")
     pages, jsons, index_rows = [], [], []
