@@ -288,6 +288,23 @@ def serve(
                        tags=["alumni-outcomes"], print_starting_message=False)
 
 
+@app.command()
+def report(
+    warehouse: Optional[Path] = typer.Option(None, help="Warehouse file (default data/warehouse/outcomes.duckdb)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default reports/), replaced as a whole."),
+) -> None:
+    """Write reports/index.html, one page per program and its JSON, from the published warehouse."""
+    from flows.reports import build_reports
+    from flows.reports.data import ReportDataError
+
+    try:
+        result = build_reports(warehouse, out)
+    except (FileNotFoundError, FileExistsError, ReportDataError) as exc:
+        _fail(str(exc))
+    typer.echo(f"{result.programs} program reports in {result.out_dir} ({result.seconds:.1f} s, "
+               f"snapshot {result.warehouse_snapshot_id}); open {result.index}")
+
+
 def _register_roi() -> None:
     from flows.stats.cli_roi import roi
 

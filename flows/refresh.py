@@ -23,6 +23,7 @@ from flows.http import RetryingClient
 from flows.sources import Source, load_connectors
 from flows.sources.config import source_config
 from flows.stats import build_out_tables
+from flows.stats.report_tables import build_report_tables
 
 
 @dataclass
@@ -145,7 +146,7 @@ def build_core_tables(ctx: RunContext) -> None:
 def build_statistics(ctx: RunContext) -> list[str]:
     """Every out table: placement, salaries, benchmarks, costs and ROI (flows.stats)."""
     with ctx.connect() as con:
-        return build_out_tables(con, ctx.assumptions)
+        return build_out_tables(con, ctx.assumptions) + build_report_tables(con, ctx.assumptions)
 
 
 @task(cache_policy=NO_CACHE)
@@ -157,6 +158,16 @@ def record_and_publish(ctx: RunContext) -> dict:
     summary["warehouse"] = str(ctx.published)
     summary["sources"] = dict(sorted(ctx.sources.items()))
     return summary
+
+
+@task(cache_policy=NO_CACHE)
+def write_reports(ctx: RunContext) -> dict:
+    """Per-program reports from the just-published warehouse (read-only), published as artifacts."""
+    from flows.reports import build_reports, publish_artifacts
+
+    result = build_reports(ctx.published, settings.reports_dir())
+    publish_artifacts(result)
+    return {"reports": str(result.index), "report_pages": result.programs}
 
 
 @contextmanager
@@ -208,6 +219,8 @@ def refresh(curated_folder: str | None = None, warehouse_path: str | None = None
                 build_statistics(ctx)
             with progress.stage("Record and publish"):
                 summary = record_and_publish(ctx)
+            with progress.stage("Reports"):  # after publishing: reports read the published warehouse and its snapshot id
+                summary.update(write_reports(ctx))
             get_run_logger().info("published %s (snapshot %s)", summary["warehouse"], summary["warehouse_snapshot_id"])
             return summary
         finally:

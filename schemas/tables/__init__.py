@@ -7,3 +7,4 @@ from schemas.tables import curated, ingest, outcomes, public  # noqa: F401
 from schemas.tables import bls_oews, college_scorecard  # noqa: F401
 from schemas.tables import census_pseo, freecodecamp_2016, outcome_reports  # noqa: F401
 from schemas.tables import stats  # noqa: F401
+from schemas.tables import reports  # noqa: F401
