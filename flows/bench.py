@@ -124,7 +124,8 @@ def main(argv: list[str] | None = None) -> dict:
 
     # The curated pipeline alone: no public-source snapshots (an empty raw folder), no network.
     env = _child_env({"PREFECT_HOME": tempfile.mkdtemp(prefix="bench-prefect-"),
-                      "OUTCOMES_RAW_DIR": tempfile.mkdtemp(prefix="bench-raw-")})
+                      "OUTCOMES_RAW_DIR": tempfile.mkdtemp(prefix="bench-raw-"),
+                      "OUTCOMES_REPORTS_DIR": tempfile.mkdtemp(prefix="bench-reports-")})
     prefect_s, _, out = run_measured([sys.executable, "-c", TRIVIAL_FLOW], env)
     prefect_startup = float(out.strip().splitlines()[-1])
 

@@ -34,6 +34,8 @@ def _print_summary(summary: dict) -> None:
                f"{summary['rows_quarantined']} quarantined")
     typer.echo(f"  programs, cohorts   {summary['programs_count']} programs, {summary['cohorts_count']} program cohorts")
     typer.echo("  public sources      " + ", ".join(f"{k} ({v})" for k, v in summary.get("sources", {}).items()))
+    if summary.get("reports"):
+        typer.echo(f"  reports             {summary['reports']} ({summary['report_pages']} program pages)")
     typer.echo(f"  elapsed             {summary['elapsed_seconds']:.1f} s")
     if summary["rows_quarantined"]:
         typer.echo("  quarantined rows:   outcomes sql \"SELECT source_file, source_row_number, failed_rules "
@@ -67,7 +69,7 @@ def refresh(
         raise typer.Exit(3)
     if quiet:
         os.environ["PREFECT_LOGGING_LEVEL"] = "ERROR"
-    from flows.refresh import refresh as refresh_flow
+    from flows.refresh import ReportsFailed, refresh as refresh_flow
 
     previous = progress.install(progress.terminal_reporter(quiet=quiet))
     try:
@@ -78,6 +80,9 @@ def refresh(
     except RefreshLocked as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(3)
+    except ReportsFailed as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1)
     except Exception as exc:
         typer.echo(f"error: refresh failed, the published warehouse is unchanged: {type(exc).__name__}: {exc}",
                    err=True)

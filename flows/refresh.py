@@ -26,6 +26,10 @@ from flows.stats import build_out_tables
 from flows.stats.report_tables import build_report_tables
 
 
+class ReportsFailed(RuntimeError):
+    """The warehouse was published; only the reports step failed (the flow run fails with this reason)."""
+
+
 @dataclass
 class RunContext:
     run_id: str
@@ -220,7 +224,11 @@ def refresh(curated_folder: str | None = None, warehouse_path: str | None = None
             with progress.stage("Record and publish"):
                 summary = record_and_publish(ctx)
             with progress.stage("Reports"):  # after publishing: reports read the published warehouse and its snapshot id
-                summary.update(write_reports(ctx))
+                try:
+                    summary.update(write_reports(ctx))
+                except Exception as exc:
+                    raise ReportsFailed(f"the warehouse was published (snapshot {summary['warehouse_snapshot_id']}) "
+                                        f"but writing the reports failed: {type(exc).__name__}: {exc}") from exc
             get_run_logger().info("published %s (snapshot %s)", summary["warehouse"], summary["warehouse_snapshot_id"])
             return summary
         finally:
