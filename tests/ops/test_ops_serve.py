@@ -40,13 +40,18 @@ def test_serve_registers_schedule_and_triggered_run_publishes(tmp_path, prefect_
                                 "--curated", str(curated), "--warehouse", str(warehouse)),
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     monkeypatch.setenv("PREFECT_API_URL", prefect_api)
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    # Talk to this test's server even if another fixture (the session harness) set a different API.
+    settings_ctx = temporary_settings(updates={PREFECT_API_URL: prefect_api})
+    settings_ctx.__enter__()
     try:
         from prefect.client.orchestration import get_client
         from prefect.deployments import run_deployment
 
         async def wait_for_deployment():
             async with get_client() as client:
-                deadline = time.monotonic() + 60
+                deadline = time.monotonic() + 120
                 while True:
                     try:
                         return await client.read_deployment_by_name("refresh/ops-test")
@@ -73,6 +78,7 @@ def test_serve_registers_schedule_and_triggered_run_publishes(tmp_path, prefect_
             con.close()
         assert snap[0][1] == 3 and programs == 8
     finally:
+        settings_ctx.__exit__(None, None, None)
         stop_process(proc)
         log.close()
 
