@@ -38,6 +38,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from schemas import TABLES
+
 from flows.settings import relative
 from flows.sources import Source, register
 from flows.sources.snapshot_files import (SnapshotError, files_config, problem, quarantine_frame,
@@ -52,20 +54,9 @@ NOT_A_BOOTCAMP = "free code camp is not a bootcamp"
 PROGRAM_NAME = "Full-time coding bootcamp"
 FIELD_OF_STUDY = "software development"
 
-OUTCOME_COLUMNS = (
-    "record_id", "person_key", "program_id", "graduation_date", "cohort", "graduation_year",
-    "class_year", "prior_degree", "prior_field", "prior_role", "prior_salary",
-    "prior_salary_usd", "years_experience", "outcome_status", "cirr_category",
-    "nace_category", "is_in_field", "role_category", "employer_name", "job_start_date",
-    "days_to_job_start", "base_salary", "salary_currency", "base_salary_usd",
-    "source_kind", "evidence_domain", "collected_date", "verification_level",
-    "data_origin", "source_file", "source_sha256", "source_row_number",
-)
-PROGRAM_COLUMNS = (
-    "program_id", "institution_name", "program_name", "pathway", "field_of_study", "cip_code",
-    "modality", "pacing", "duration_months", "tuition_fees_usd", "city", "state_code",
-    "country_code", "program_url", "program_source", "data_origin", "source_file", "source_row_number",
-)
+# Column lists come from the schema metadata (one source of truth).
+OUTCOME_COLUMNS = TABLES["core_outcomes__graduate_outcomes"].fields
+PROGRAM_COLUMNS = TABLES["core_programs__programs"].fields
 FLAG_COLUMNS = ("record_id", "fcc_bootcamp_post_salary", "flag_rule", "flag_message", "source_file",
                 "source_row_number")
 

@@ -9,7 +9,6 @@ stores fetched answers (``flows/snapshots.py`` does).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tomllib
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
+
+from flows.curated import sha256_file  # noqa: F401  (re-exported for the connectors)
 
 from flows.settings import relative
 
@@ -30,12 +31,6 @@ class SnapshotError(ValueError):
     """A snapshot folder that cannot be read (missing manifest or file, hash mismatch, bad header)."""
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def files_config(source: str, override: dict | None = None) -> dict:
