@@ -51,21 +51,31 @@ def complementary_suppression(cells: pd.DataFrame, parent_cols: Sequence[str], c
     if out.empty:
         return out
     keys = list(parent_cols)
-    groups = list(out.groupby(keys, dropna=False, sort=False).indices.values()) if keys else [out.index]
+    # Positions of each sibling group, in row order (numpy per group: no pandas indexing in the loop).
+    groups = (list(out.groupby(keys, dropna=False, sort=False).indices.values()) if keys
+              else [np.arange(len(out))])
+    counts = pd.to_numeric(out[count_col], errors="coerce").fillna(0).to_numpy(dtype=float)
+    flags = out[flag_col].astype(bool).to_numpy().copy()
+    added = np.zeros(len(out), dtype=bool)
     for positions in groups:
-        idx = out.index[positions] if keys else positions
-        idx = list(idx)
+        pos = np.asarray(positions)
+        c = counts[pos]
+        positive = c > 0
         while True:
-            sub = out.loc[idx]
-            positive = pd.to_numeric(sub[count_col], errors="coerce").fillna(0) > 0
-            n_supp = int((sub[flag_col].astype(bool) & positive).sum())
-            published = sub[~sub[flag_col].astype(bool) & positive]
-            if n_supp != 1 or published.empty:
+            f = flags[pos]
+            published = ~f & positive
+            if np.count_nonzero(f & positive) != 1 or not published.any():
                 break
-            target = published[count_col].astype(float).idxmin()
-            out.loc[target, flag_col] = True
-            parent = "the same " + " x ".join(keys) if keys else "the grand total"
-            out.loc[target, reason_col] = f"complementary: protects a suppressed sibling cell within {parent}"
+            candidates = np.flatnonzero(published)
+            target = pos[candidates[np.argmin(c[candidates])]]  # smallest; ties: first in row order
+            flags[target] = True
+            added[target] = True
+    out[flag_col] = flags
+    if added.any():
+        parent = "the same " + " x ".join(keys) if keys else "the grand total"
+        reasons = out[reason_col].astype(object).to_numpy().copy()
+        reasons[added] = f"complementary: protects a suppressed sibling cell within {parent}"
+        out[reason_col] = reasons
     return out
 
 
