@@ -219,12 +219,19 @@ def _norm_url(u: pd.Series) -> pd.Series:
 def person_keys(df: pd.DataFrame, key: bytes) -> pd.Series:
     """HMAC-SHA256 of the e-mail, else the profile URL, else name + program + graduation date."""
     email = df["email"].str.strip().str.lower()
-    url = _norm_url(df["profile_url"])
-    name = df["full_name"].str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
-    by_name = "name:" + name + "|" + df["program_id"].fillna("").str.strip() + "|" + df["graduation_date"].fillna("").str.strip()
     ident = ("email:" + email).where(email.notna() & (email != ""))
-    ident = ident.fillna(("url:" + url).where(url.notna() & (url != "")))
-    ident = ident.fillna(by_name.where(name.notna() & (name != "")))
+    # Normalise the fall-back identifiers only where they are needed (most rows carry an e-mail).
+    need = ident.isna()
+    if need.any():
+        url = _norm_url(df.loc[need, "profile_url"])
+        ident[need] = ("url:" + url).where(url.notna() & (url != ""))
+    need = ident.isna()
+    if need.any():
+        sub = df.loc[need]
+        name = sub["full_name"].str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
+        by_name = ("name:" + name + "|" + sub["program_id"].fillna("").str.strip() + "|"
+                   + sub["graduation_date"].fillna("").str.strip())
+        ident[need] = by_name.where(name.notna() & (name != ""))
     keyed = hmac.new(key, digestmod=hashlib.sha256)  # copy() reuses the keyed state: no re-keying per row
 
     def one(s) -> str | None:
