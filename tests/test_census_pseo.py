@@ -17,7 +17,7 @@ from schemas.generate import pandera_model
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAP = ROOT / "data" / "raw" / "census_pseo" / "2026-11-21T000000Z-bundled"
-SHARED = Path("/work/shared/data/public/census_pseo/pseoe_all.csv")
+SHARED = ROOT.parent / "shared" / "data" / "public" / "census_pseo" / "pseoe_all.csv"  # the original, when beside the repo
 FAMILIES = {"11", "14", "26", "27", "30"}
 
 

@@ -18,7 +18,7 @@ from schemas.model import FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAP = ROOT / "data" / "raw" / "freecodecamp_2016" / "2026-11-21T000000Z-bundled"
-SHARED = Path("/work/shared/data/public/freecodecamp_2016_new_coder_survey/new_coder_survey_2016_part1.csv")
+SHARED = ROOT.parent / "shared" / "data" / "public" / "freecodecamp_2016_new_coder_survey" / "new_coder_survey_2016_part1.csv"
 FILE = SNAP / "new_coder_survey_2016_part1.csv"
 
 

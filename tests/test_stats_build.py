@@ -19,7 +19,11 @@ from flows.stats.intervals import rate, wilson_interval  # noqa: E402
 from schemas.generate import pandera_model  # noqa: E402
 
 A = load_assumptions()
-SHARED = Path("/work/shared/data/public")
+# The real public files as shipped in data/raw (byte-identical copies of ../shared/data/public, checked
+# against their manifests' sha256 by the connector tests).
+_RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
+FCC = _RAW / "freecodecamp_2016" / "2026-11-21T000000Z-bundled"
+CIRR = _RAW / "outcome_reports" / "2026-11-21T000000Z-bundled"
 
 
 def _small_world():
@@ -231,10 +235,10 @@ def test_real_freecodecamp_2016_bootcamp_job_rate():
     Counting the individual file gives 371 yes and 266 no (637 answers): the publisher's denominator has
     2 fewer 'no' answers (not reproducible from the released rows). Our rate function gives 371/637, and the
     published figure lies inside its 95% Wilson interval."""
-    df = pd.read_csv(SHARED / "freecodecamp_2016_new_coder_survey/new_coder_survey_2016_part1.csv", dtype=str)
+    df = pd.read_csv(FCC / "new_coder_survey_2016_part1.csv", dtype=str)
     job = df["Were you able to get a full time developer job afterward?"].dropna()
     yes, n = int((job == "1").sum()), int(job.isin(["0", "1"]).sum())
-    summary = pd.read_csv(SHARED / "freecodecamp_2016_new_coder_survey/data_summary.csv")
+    summary = pd.read_csv(FCC / "data_summary.csv")
     published = summary.loc[summary["BootcampFullJobAfter"] == "Yes"].iloc[0]
     assert yes == int(published["BootcampFullJobAfterPpl"]) == 371
     assert rate(371, 635) == pytest.approx(float(published["BootcampFullJobAfterPerc"]), abs=1e-9)
@@ -245,7 +249,7 @@ def test_real_freecodecamp_2016_bootcamp_job_rate():
 
 def test_real_turing_cirr_shares():
     """Turing School 2016H1 CIRR report: prior-education shares (whole percent) from the student counts."""
-    df = pd.read_csv(SHARED / "cirr_reports/turing_school_2016h1.csv")
+    df = pd.read_csv(CIRR / "turing_school_2016h1.csv")
     total = int(df.loc[df["segment_kind"] == "all", "students"].iloc[0])
     seg = df[df["segment_kind"] == "prior_education"]
     assert seg["students"].sum() == total
