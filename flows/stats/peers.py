@@ -168,7 +168,7 @@ def format_roi_table(df: pd.DataFrame) -> str:
             continue
         pb = "never" if r.expected_payback_years is None or pd.isna(r.expected_payback_years) else f"{r.expected_payback_years:.1f}y"
         pct = lambda v: "-" if v is None or pd.isna(v) else f"{100 * v:.0f}%"  # noqa: E731
-        lines.append(f"{r.rank:>3} {str(r.program_id)[:28]:<28} {str(r.pathway):<11} {r.peer_group_size:>5} "
+        lines.append(f"{r.rank:>3} {str(r.program_id)[:28]:<28} {str(r.pathway):<11} {int(r.peer_group_size):>5} "
                      f"{_money(r.tuition_fees_usd):>10} {_money(r.total_cost_usd):>11} {_money(r.expected_salary_usd):>11} "
                      f"{pb:>8} {_money(r.npv_10y_usd):>11} {pct(r.payback_probability_3y):>6} "
                      f"{pct(r.payback_probability_5y):>6} {pct(r.payback_probability_10y):>6}")
@@ -189,6 +189,8 @@ def roi_records(df: pd.DataFrame) -> list[dict]:
                 v = None
             if v is pd.NA or v is pd.NaT:
                 v = None
+            if key in ("rank", "peer_group_size") and v is not None:
+                v = int(v)  # counts, even when the column holds None for suppressed rows
             clean[key] = v
         out.append(clean)
     return out
