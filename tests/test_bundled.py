@@ -111,3 +111,22 @@ def test_no_personal_data_reaches_any_table(built):
                           OR {col} ILIKE '%Synthetic Person%' OR {col} ILIKE '%example.org/profiles/%'
                           OR {col} ILIKE '%linkedin.com/in/%'""")
         assert hits == [(0,)], f"PII in {table}.{col}"
+
+
+def test_reports_are_published_as_prefect_artifacts(built):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    summary, _ = built
+
+    async def read():
+        async with get_client() as client:
+            return await client.read_artifacts(artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["outcome-reports-index", "outcome-reports"])))
+
+    artifacts = {a.key: a for a in asyncio.run(read())}
+    assert set(artifacts) == {"outcome-reports-index", "outcome-reports"}
+    assert summary["report_pages"] == 139
+    assert "mscs-ml-front-range" in str(artifacts["outcome-reports"].data)

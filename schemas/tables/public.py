@@ -12,7 +12,7 @@ from schemas.model import Field, Table, Vocabulary, register_fields, register_ta
 
 register_vocabularies([
     Vocabulary("credential_level", "Credential level, normalised across College Scorecard CREDLEV and PSEO degree_level", {
-        "undergraduate_certificate": "Undergraduate certificate or diploma (Scorecard 1; PSEO 01-04)",
+        "undergraduate_certificate": "Undergraduate certificate or diploma (Scorecard 1; PSEO 01, 02, 04)",
         "associate": "Associate degree (Scorecard 2; PSEO 03)",
         "bachelors": "Bachelor's degree (Scorecard 3; PSEO 05)",
         "post_baccalaureate_certificate": "Post-baccalaureate certificate (Scorecard 4; PSEO 06)",
