@@ -179,6 +179,11 @@ def _no_client() -> Iterator[None]:
     yield None
 
 
+def make_client() -> RetryingClient:
+    """The HTTP client of a run (tests replace this with one over httpx.MockTransport)."""
+    return RetryingClient()
+
+
 @flow(name="refresh", log_prints=True)
 def refresh(curated_folder: str | None = None, warehouse_path: str | None = None,
             assumptions_file: str | None = None, wait_seconds: float = 0.0, offline: bool = False,
@@ -209,7 +214,7 @@ def refresh(curated_folder: str | None = None, warehouse_path: str | None = None
                     warehouse.pause_point("load")  # test hook: mid-load, after the first file
                     progress.advance()
             with progress.stage("Public sources", total=len(selected)):
-                with (RetryingClient() if not offline else _no_client()) as client:
+                with (make_client() if not offline else _no_client()) as client:
                     for source in selected:
                         if source.name == "program_links":
                             load_program_links(ctx, source)
