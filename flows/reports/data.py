@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import duckdb
+
+from schemas import TABLES
 import numpy as np
 import pandas as pd
 
@@ -25,9 +27,8 @@ REQUIRED_TABLES = (
     "out_reports__pathway_medians", "out_reports__roi_sensitivity", "out_reports__program_prior_background",
     "out_reports__program_notices",
 )
-PROGRAM_COLUMNS = ("program_id", "institution_name", "program_name", "pathway", "field_of_study", "cip_code",
-                   "modality", "pacing", "duration_months", "tuition_fees_usd", "city", "state_code", "country_code",
-                   "program_url", "program_source", "data_origin")
+# What a page says about a program: the program table's fields without file lineage (from the metadata).
+PROGRAM_COLUMNS = tuple(f for f in TABLES["core_programs__programs"].fields if f not in ("source_file", "source_row_number"))
 
 
 class ReportDataError(RuntimeError):
