@@ -281,3 +281,16 @@ def test_roi_command_function_json(tmp_path):
     assert [d["program_id"] for d in data][:2] == ["c", "a"]
     res = CliRunner().invoke(app, ["--warehouse", str(tmp_path / "missing.duckdb")])
     assert res.exit_code == 1
+
+
+def test_people_like_me_withholds_groups_with_fewer_than_k_salaries():
+    """12 peers but only 4 in-field salaries: the expected salary would reveal them (the counterfactual is known)."""
+    recs = [record(i, "e", "employed_full_time_in_field", days=20, salary=90_000 + 1000 * i, prior=50_000)
+            for i in range(4)]
+    recs += [record(100 + i, "e", "seeking_employment", prior=50_000) for i in range(8)]
+    con = make_core([program("e")], recs)
+    df = rank_programs_for_person(con, dict(prior_degree="bachelors", prior_salary=50_000), A)
+    row = df.set_index("program_id").loc["e"]
+    assert bool(row.is_suppressed) and row.suppression_reason == "fewer than k=10 peers with an in-field salary"
+    assert row.expected_salary_usd is None or pd.isna(row.expected_salary_usd)
+    assert row.payback_probability_3y is None or pd.isna(row.payback_probability_3y)

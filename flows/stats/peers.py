@@ -122,6 +122,12 @@ def rank_programs_for_person(con: duckdb.DuckDBPyConnection, profile: dict, assu
             row.update(is_suppressed=True, suppression_reason=f"fewer than k={k} peers with a usable outcome")
             rows.append(row)
             continue
+        if int(usable["in_field"].sum()) < k:
+            # The expected salary and payback odds mix the in-field salaries with the (known) counterfactual:
+            # with fewer than k salaries they would reveal them.
+            row.update(is_suppressed=True, suppression_reason=f"fewer than k={k} peers with an in-field salary")
+            rows.append(row)
+            continue
         pacing = "part_time" if part_time and p.pacing == "full_time" else p.pacing
         costs = roi_fn.program_costs(p.tuition_fees_usd, p.duration_months, p.modality, pacing, cf, roi, loan_rate)
         gains = post - cf
@@ -131,7 +137,7 @@ def rank_programs_for_person(con: duckdb.DuckDBPyConnection, profile: dict, assu
         in_field_sal = usable.loc[usable["in_field"], "salary"]
         row.update(
             peer_group_size=int(len(chosen)), similarity_level=level,
-            median_peer_salary_usd=float(in_field_sal.median()) if len(in_field_sal) >= k else None,
+            median_peer_salary_usd=float(in_field_sal.median()),
             expected_salary_usd=float(post.mean()), total_cost_usd=costs.total_usd,
             expected_payback_years=roi_fn.finite_or_none(roi_fn.payback_years(costs.total_usd, mean_gain)),
             npv_10y_usd=roi_fn.npv_from_costs(costs, 10, years, mean_gain, roi),
