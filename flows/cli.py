@@ -33,7 +33,13 @@ def _print_summary(summary: dict) -> None:
     typer.echo(f"  rows                {summary['rows_read']} read = {summary['rows_loaded']} loaded + "
                f"{summary['rows_quarantined']} quarantined")
     typer.echo(f"  programs, cohorts   {summary['programs_count']} programs, {summary['cohorts_count']} program cohorts")
-    typer.echo("  public sources      " + ", ".join(f"{k} ({v})" for k, v in summary.get("sources", {}).items()))
+    ages = summary.get("source_age_days", {})
+
+    def _source(name: str, status: str) -> str:
+        age = ages.get(name)
+        return f"{name} ({status}" + (f", {age:.0f} days old)" if age is not None else ")")
+
+    typer.echo("  public sources      " + ", ".join(_source(k, v) for k, v in summary.get("sources", {}).items()))
     if summary.get("reports"):
         typer.echo(f"  reports             {summary['reports']} ({summary['report_pages']} program pages)")
     typer.echo(f"  elapsed             {summary['elapsed_seconds']:.1f} s")

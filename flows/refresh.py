@@ -158,9 +158,11 @@ def record_and_publish(ctx: RunContext) -> dict:
     with ctx.connect() as con:
         summary = warehouse.record_run(con, ctx.run_id, ctx.started_at, ctx.actions, "succeeded", ctx.started_at)
         summary["warehouse_snapshot_id"] = warehouse.record_snapshot(con, ctx.run_id)
+        freshness = warehouse.source_freshness(con, ctx.started_at)
     warehouse.publish(ctx.build, ctx.published)
     summary["warehouse"] = str(ctx.published)
-    summary["sources"] = dict(sorted(ctx.sources.items()))
+    summary["sources"] = {name: status for name, (status, _) in freshness.items()}
+    summary["source_age_days"] = {name: age for name, (_, age) in freshness.items()}
     return summary
 
 

@@ -488,6 +488,17 @@ def record_source(con: duckdb.DuckDBPyConnection, source: str, status: str, snap
         insert_frame(con, "core_warehouse__inputs", pd.DataFrame(inputs).assign(data_origin=source, snapshot_id=snapshot_id))
 
 
+def source_freshness(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, tuple[str, float | None]]:
+    """Every public source's status and the age of its snapshot at ``now`` (sources not refreshed this
+    run keep their status, and their age is brought up to date)."""
+    con.execute("""UPDATE core_ingest__sources
+                   SET snapshot_age_days = round(greatest(0, epoch(?::TIMESTAMP - fetched_at) / 86400), 2)
+                   WHERE fetched_at IS NOT NULL""", [now.replace(tzinfo=None)])
+    rows = con.execute("SELECT data_origin, source_status, snapshot_age_days FROM core_ingest__sources "
+                       "ORDER BY data_origin").fetchall()
+    return {name: (status, age) for name, status, age in rows}
+
+
 def record_snapshot(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
     """Record every input and the warehouse's content id; return the id."""
     con.execute("DELETE FROM core_warehouse__inputs WHERE data_origin = 'curated'")

@@ -131,3 +131,24 @@ def test_programs_changes_re_evaluate_unknown_programs(tmp_path, folder):
     summary = _run(tmp_path, folder)
     assert summary["rows_loaded"] == 3 + 41
     assert summary["rows_read"] == summary["rows_loaded"] + summary["rows_quarantined"]
+
+
+def test_a_failed_run_is_failed_in_prefect_with_its_reason(tmp_path, folder):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[suppression\nmin_cell_size = 10\n")  # not TOML
+    state = refresh(curated_folder=str(folder), warehouse_path=str(tmp_path / "wh" / "outcomes.duckdb"),
+                    assumptions_file=str(bad), offline=True, sources=[], return_state=True)
+    assert state.is_failed()
+
+    async def read():
+        async with get_client() as client:
+            return await client.read_flow_run(state.state_details.flow_run_id)
+
+    run = asyncio.run(read())
+    assert run.state.is_failed() and "TOMLDecodeError" in run.state.message, run.state.message
+    assert not (tmp_path / "wh" / "outcomes.duckdb").exists(), "nothing was published"
+    assert not list((tmp_path / "wh").glob(".build-*")), "no build file is left behind"
