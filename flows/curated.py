@@ -431,10 +431,11 @@ def read_file(f: InputFile, assumptions: dict, key: bytes | None = None) -> File
 
     # Blank cells are missing values; surrounding white space is not data.
     cols = list(spec.columns)
+    # Text columns stay Arrow-backed strings (missing = NaN): vectorised string work, zero-copy loads.
     text = pd.DataFrame(index=df.index)
     for c in cols:
-        col = df[c].astype("string").str.strip()
-        text[c] = col.astype(object).where(col.notna() & (col != ""), None)
+        col = df[c].astype("str").str.strip()
+        text[c] = col.where(col != "")
     text["source_row_number"] = df["source_row_number"].to_numpy()
     if spec.kind == "outcome_records":
         text = scrub_pii(text, key if key is not None else person_hmac_key())
@@ -473,7 +474,7 @@ def quarantine_rows(raw: pd.DataFrame, failures: dict[int, list[tuple[str | None
             "quarantine_stage": stage,
             "failed_rules": "; ".join(dict.fromkeys(f"{c}:{r}" if c else r for c, r, _ in items)),
             "failure_messages": " | ".join(m for _, _, m in items),
-            "raw_values_json": json.dumps({c: (None if row[c] is None or row[c] is pd.NA else row[c]) for c in value_cols},
+            "raw_values_json": json.dumps({c: (None if pd.isna(row[c]) else row[c]) for c in value_cols},
                                           ensure_ascii=False, default=str),
         })
     return pd.DataFrame(records, columns=["source_row_number", "quarantine_stage", "failed_rules",

@@ -140,7 +140,7 @@ def test_reports_are_published_as_prefect_artifacts(built):
             return await client.read_artifacts(artifact_filter=ArtifactFilter(
                 key=ArtifactFilterKey(any_=["outcome-reports-index", "outcome-reports"])))
 
-    artifacts = {a.key: a for a in asyncio.run(read())}
-    assert set(artifacts) == {"outcome-reports-index", "outcome-reports"}
+    artifacts = asyncio.run(read())  # every version (other tests' flow runs publish under the same keys)
+    assert {a.key for a in artifacts} == {"outcome-reports-index", "outcome-reports"}
     assert summary["report_pages"] == 139
-    assert "mscs-ml-front-range" in str(artifacts["outcome-reports"].data)
+    assert any("mscs-ml-front-range" in str(a.data) for a in artifacts if a.key == "outcome-reports")
