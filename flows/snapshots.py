@@ -34,6 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
+from flows.settings import relative
 from flows.http import FetchError, redact, redact_params, redact_url
 from flows.sources import FetchedFile, HttpClient, Source
 
@@ -44,8 +45,9 @@ FOLDER_TIME_FORMAT = "%Y-%m-%dT%H%M%SZ"
 KINDS = ("fetched", "bundled", "transcribed")
 
 
-class SnapshotError(RuntimeError):
-    """A snapshot is unreadable or does not match its manifest."""
+class SnapshotError(ValueError):
+    """A snapshot is unreadable or does not match its manifest (missing manifest or file, hash mismatch,
+    bad header). One class for the snapshot store and every connector."""
 
 
 def _utc(dt: datetime | None) -> datetime:
@@ -112,11 +114,20 @@ def save_snapshot(raw_root: Path, source: str, files: list[FetchedFile],
 
 
 def read_manifest(snapshot_dir: Path) -> dict:
+    """A snapshot's manifest, checked to name its source, fetch time and files."""
     path = Path(snapshot_dir) / MANIFEST
+    if not path.is_file():
+        raise SnapshotError(f"{relative(path)}: snapshot manifest missing")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise SnapshotError(f"{path}: unreadable manifest ({exc})") from None
+        raise SnapshotError(f"{relative(path)}: unreadable manifest ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise SnapshotError(f"{relative(path)}: manifest is not a JSON object")
+    for key in ("source", "fetched_at", "files"):
+        if key not in manifest:
+            raise SnapshotError(f"{relative(path)}: manifest lacks the key {key!r}")
+    return manifest
 
 
 def _fetched_at(snapshot_dir: Path) -> datetime:

@@ -6,7 +6,7 @@ Owns reading report CSVs that follow the template documented in
 rates, one row per report) and ``<stem>.csv`` (segment breakdowns). Percentages are read
 as published (whole numbers, 0-100) and loaded as ratios in ``_rate`` columns. Cells the
 report does not publish (empty, NA, -, PS, ...: ``missing_tokens`` in
-``flows/sources/files.toml``) load as null and are listed in ``withheld_values``, never as
+``flows/sources/sources.toml``) load as null and are listed in ``withheld_values``, never as
 zero. A cell that is present but unreadable (not a number, a percentage over 100, a bad
 date) sends its row to ``_quarantine`` with a message naming file, row, column, value and
 rule; rows read = rows loaded + rows quarantined, per file. Columns a file lacks may be

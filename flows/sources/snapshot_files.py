@@ -3,7 +3,7 @@
 Owns reading a snapshot folder's ``manifest.json`` and checking its files' hashes, writing
 the manifest of a *bundled* snapshot (real public files copied unchanged into
 ``data/raw/<source>/<snapshot-id>/``), building ``core_ingest__quarantine`` rows and reading
-``flows/sources/files.toml``. It never fetches over HTTP (``flows/http.py``) and never
+``flows/sources/sources.toml``. It never fetches over HTTP (``flows/http.py``) and never
 stores fetched answers (``flows/snapshots.py`` does).
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tomllib
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
@@ -19,39 +18,18 @@ from typing import Iterable
 import pandas as pd
 
 from flows.curated import sha256_file  # noqa: F401  (re-exported for the connectors)
+from flows.snapshots import SnapshotError, read_manifest  # noqa: F401  (one manifest reader for all)
 
 from flows.settings import relative
+from flows.sources.config import load_sources_config
 
-FILES_CONFIG = Path(__file__).resolve().parent / "files.toml"
 QUARANTINE_COLUMNS = ("source_file", "source_sha256", "source_row_number", "file_kind", "quarantine_stage",
                       "failed_rules", "failure_messages", "raw_values_json", "run_id")
 
 
-class SnapshotError(ValueError):
-    """A snapshot folder that cannot be read (missing manifest or file, hash mismatch, bad header)."""
-
-
-
-
 def files_config(source: str, override: dict | None = None) -> dict:
-    """The source's section of ``flows/sources/files.toml``, overlaid by ``override`` (the flow's config)."""
-    with open(FILES_CONFIG, "rb") as fh:
-        base = tomllib.load(fh).get(source, {})
-    return {**base, **(override or {})}
-
-
-def read_manifest(snapshot_dir: Path) -> dict:
-    path = Path(snapshot_dir) / "manifest.json"
-    if not path.is_file():
-        raise SnapshotError(f"{relative(path)}: snapshot manifest missing")
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(f"{relative(path)}: manifest is not valid JSON ({exc})") from exc
-    for key in ("source", "fetched_at", "files"):
-        if key not in manifest:
-            raise SnapshotError(f"{relative(path)}: manifest lacks the key {key!r}")
-    return manifest
+    """The source's section of ``flows/sources/sources.toml``, overlaid by ``override`` (the flow's config)."""
+    return {**load_sources_config().get(source, {}), **(override or {})}
 
 
 def snapshot_file(snapshot_dir: Path, name: str, verify: bool = True) -> tuple[Path, str]:
