@@ -207,7 +207,12 @@ def _methodology_page(env: Environment, ctx: dict) -> str | None:
     path = settings.PROJECT_ROOT / METHODOLOGY
     if not path.exists():
         return None
-    return env.get_template("methodology.html.j2").render(text=path.read_text(encoding="utf-8"), **ctx)
+    from markdown_it import MarkdownIt
+    from markupsafe import Markup
+
+    # CommonMark with tables; raw HTML in the Markdown is escaped, not passed through ("html": False).
+    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(path.read_text(encoding="utf-8"))
+    return env.get_template("methodology.html.j2").render(body=Markup(html), **ctx)
 
 
 def render_reports(wf: WarehouseFigures, tmp: Path) -> tuple[list[Path], list[Path]]:

@@ -269,3 +269,17 @@ def test_artifacts_skipped_outside_a_flow_and_summary_links(report_env):
     assert publish_artifacts(result) is False
     md = summary_markdown(result, limit=3)
     assert result.index.resolve().as_uri() in md and "more in" in md
+
+
+def test_methodology_page_is_rendered_and_escapes_raw_html(tmp_path, monkeypatch):
+    from flows.reports import build as report_build
+
+    doc = tmp_path / "docs" / "METHODOLOGY.md"
+    doc.parent.mkdir()
+    doc.write_text("# Methodology\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<script>alert(1)</script>\n", encoding="utf-8")
+    monkeypatch.setattr(report_build.settings, "PROJECT_ROOT", tmp_path)
+    ctx = {"root": "", "has_methodology": True, "sources": [],
+           "snapshot": {"warehouse_snapshot_id": "0123456789abcdef", "built_at": "2026-11-21", "run_id": "r"}}
+    html = report_build._methodology_page(report_build.make_env(), ctx)
+    assert "<h1>Methodology</h1>" in html and "<table>" in html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
