@@ -114,16 +114,16 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def input_file(path: Path, kind: str) -> InputFile:
+    """One file to read, with its lineage path, format and content hash."""
+    return InputFile(path, settings.relative(path), kind, FORMATS[path.suffix.lower()], sha256_file(path),
+                     path.stat().st_size)
+
+
 def discover(folder: Path) -> list[InputFile]:
     """Every curated input file under ``folder`` (recursively), sorted, with its content hash."""
-    found = []
-    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-        kind = file_kind(path)
-        if kind is None:
-            continue
-        found.append(InputFile(path, settings.relative(path), kind, FORMATS[path.suffix.lower()],
-                               sha256_file(path), path.stat().st_size))
-    return found
+    paths = sorted(p for p in Path(folder).rglob("*") if p.is_file())
+    return [input_file(p, file_kind(p)) for p in paths if file_kind(p) is not None]
 
 
 # --------------------------------------------------------------------------- reading

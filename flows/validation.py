@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows import curated, settings, warehouse
+from flows import curated, warehouse
 from flows.config import load_assumptions
 
 
@@ -22,12 +22,6 @@ from flows.config import load_assumptions
 class Report:
     lines: list[str] = field(default_factory=list)
     problems: int = 0
-
-
-def _input_file(path: Path) -> curated.InputFile:
-    kind = curated.file_kind(path) or "outcome_records"
-    return curated.InputFile(path, settings.relative(path), kind, curated.FORMATS[path.suffix.lower()],
-                             curated.sha256_file(path), path.stat().st_size)
 
 
 def validate_paths(paths: list[Path], programs_folder: Path) -> Report:
@@ -43,7 +37,7 @@ def validate_paths(paths: list[Path], programs_folder: Path) -> Report:
             report.lines.append(f"{path}: file rejected: unsupported format {path.suffix!r} (use .csv, .xlsx or .jsonl)")
             report.problems += 1
         else:
-            given.append(_input_file(path))
+            given.append(curated.input_file(path, curated.file_kind(path) or "outcome_records"))
     reference = []
     if not any(f.kind == "programs" for f in given):
         # Program ids are known from the curated programs files unless the files to check bring their own.

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import os
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -515,26 +513,3 @@ def record_snapshot(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
         "schema_fingerprint": schema_fingerprint(), "code_version": code_version(), "inputs_count": len(inputs),
     }]))
     return snapshot_id
-
-
-@dataclass
-class Build:
-    """An open build: its file and connection."""
-
-    path: Path
-    con: duckdb.DuckDBPyConnection
-
-
-def read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published warehouse (never blocks a refresh)."""
-    if not Path(path).exists():
-        raise FileNotFoundError(f"no warehouse at {path}: run `outcomes refresh` (or `make run`) first")
-    return duckdb.connect(str(path), read_only=True)
-
-
-def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
-
-
-def dumps(obj) -> str:
-    return json.dumps(obj, default=str, indent=2)
