@@ -12,6 +12,9 @@ import secrets
 from datetime import datetime, timezone
 from pathlib import Path
 
+#: Default start-up timeout of Prefect's temporary server (seconds); the user's setting wins.
+EPHEMERAL_STARTUP_TIMEOUT_SECONDS = 120
+
 PROJECT_ROOT = Path(os.environ.get("OUTCOMES_ROOT", Path(__file__).resolve().parent.parent))
 
 
@@ -39,11 +42,15 @@ def apply_env_defaults() -> None:
     """Offline, project-local Prefect unless the user configured otherwise.
 
     - no telemetry (DO_NOT_TRACK, PREFECT_SERVER_ANALYTICS_ENABLED);
+    - a temporary server that may take up to two minutes to start (a loaded machine);
     - Prefect state in ``.prefect/`` of the project unless PREFECT_HOME or PREFECT_API_URL is set.
     """
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY", "false")
+    # Prefect's temporary server takes 8-13 s to start on an idle machine; its 20 s default
+    # fails a run on a loaded one.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(EPHEMERAL_STARTUP_TIMEOUT_SECONDS))
     if "PREFECT_HOME" not in os.environ and "PREFECT_API_URL" not in os.environ:
         home = PROJECT_ROOT / ".prefect"
         home.mkdir(exist_ok=True)

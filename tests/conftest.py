@@ -18,6 +18,7 @@ os.environ["PREFECT_HOME"] = _HOME
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")  # a loaded machine is slow
 os.environ["OUTCOMES_PERSON_KEY"] = "test-person-key-not-secret"
 os.environ["OUTCOMES_REPORTS_DIR"] = tempfile.mkdtemp(prefix="outcomes-reports-")  # never the repo's reports/
 
