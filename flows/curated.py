@@ -4,23 +4,33 @@ Owns everything between a researcher's file (CSV, XLSX or JSON Lines in
 ``data/raw/curated/``) and two frames: the rows that passed (typed, with derived
 columns, ready for the warehouse) and the rows that did not (with every rule they broke).
 It never opens the warehouse. Names, e-mails and URLs are read only to derive
-``person_key`` / ``evidence_domain`` and are dropped here, before anything is stored.
+``person_key`` / ``evidence_domain`` / ``evidence_kind`` and are dropped here, before
+anything is stored; no message quotes them.
 
-File kinds by name: ``programs*.*`` and ``*_programs.*`` hold programs; ``TEMPLATE*`` and
-``README*`` are skipped; every other ``.csv``/``.xlsx``/``.jsonl`` holds outcome records.
+Discovery (``scan``) accounts for every file under the folder: a ``.csv``/``.xlsx``/``.jsonl``
+file is read; anything else (other extensions, ``TEMPLATE*`` and ``README*`` files, office lock
+files, unreadable files, broken or looping links) is listed as skipped with its reason.
+Reading (``read_file``) reads the file's bytes once, hashes and parses those same bytes,
+decides the file's kind by its header (outcome records or programs; the name decides only
+when the header says neither) and never raises: any problem of one file becomes that file's
+rejection or its rows' quarantine.
 """
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import errno
 import hashlib
 import hmac
+import io
 import json
 import os
 import re
 import secrets
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 import pandas as pd
@@ -29,22 +39,30 @@ import pandera.pandas as pa
 from flows import settings
 from schemas import FIELDS
 from schemas.checks import RULE_COLUMNS, RULES
+from schemas.fields import DATE_MAX, DATE_MIN
 from schemas.generate import build_model
 from schemas.tables.curated import (
     INPUT_OUTCOME_RECORDS,
     INPUT_PROGRAMS,
     PII_COLUMNS,
+    PII_DERIVED,
     REQUIRED_OUTCOME_RECORDS,
     REQUIRED_PROGRAMS,
 )
-from schemas.vocab import OUTCOME_STATUSES
+from schemas.vocab import EVIDENCE_DOMAINS, OUTCOME_STATUSES, PERSONAL_SITE_SUFFIXES
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl"}
 PERSON_KEY_ENV = "OUTCOMES_PERSON_KEY"
+TEMPLATES = {"outcome_records": "data/raw/curated/TEMPLATE.csv", "programs": "data/raw/curated/TEMPLATE_programs.csv"}
+#: Allow-listed evidence domains whose two-letter regional hosts (``uk.linkedin.com``) are the same site.
+REGIONAL_EVIDENCE_DOMAINS = ("linkedin.com",)
 
 
 class FileRejected(Exception):
-    """A whole-file problem: the file is skipped with this message, the run goes on."""
+    """A whole-file problem: the file is rejected with this message, the run goes on.
+
+    Messages never quote a cell of the file (a header-less file's first row is data).
+    """
 
 
 @dataclass(frozen=True)
@@ -62,7 +80,8 @@ SPECS = {
         INPUT_OUTCOME_RECORDS,
         REQUIRED_OUTCOME_RECORDS,
         ("cohort_matches_graduation_date", "in_field_matches_status", "salary_only_when_employed",
-         "role_required_when_employed", "job_start_within_window", "job_start_not_after_collection"),
+         "role_required_when_employed", "job_start_within_window", "job_start_not_after_collection",
+         "collected_not_before_graduation", "collected_not_in_future"),
     ),
 }
 
@@ -77,9 +96,31 @@ class InputFile:
     bytes: int
 
 
+@dataclass(frozen=True)
+class SkippedFile:
+    """A path under the curated folder that is not read, and why (``schemas.vocab.SKIP_REASONS``)."""
+
+    path: Path
+    source_file: str
+    reason: str
+    message: str
+
+
+@dataclass
+class Discovery:
+    files: list[InputFile]
+    skipped: list[SkippedFile]
+
+
 @dataclass
 class FileResult:
-    """What reading one file produced."""
+    """What reading one file produced.
+
+    ``file`` is the version that was parsed: its ``sha256`` is the hash of the parsed bytes
+    (which may differ from the hash taken at discovery when the file changed in between) and
+    its ``kind`` is decided by the header. A rejected file has ``rows_read`` 0 and states its
+    data rows in ``rows_rejected`` (None when it could not be parsed into rows).
+    """
 
     file: InputFile
     raw: pd.DataFrame  # every row as read (text, PII removed), with source_row_number
@@ -87,23 +128,27 @@ class FileResult:
     quarantine: pd.DataFrame  # one row per failed row: source_row_number, failed_rules, failure_messages
     message: str = ""
     rejection: str | None = None
+    rows_rejected: int | None = None
 
     @property
     def rows_read(self) -> int:
-        return len(self.raw)
+        return 0 if self.rejection else len(self.raw)
 
 
 # --------------------------------------------------------------------------- discovery
 
 
-def file_kind(path: Path) -> str | None:
-    name = path.name.lower()
-    if name.startswith(("template", "readme")) or path.suffix.lower() not in FORMATS:
-        return None
+def kind_by_name(path: Path) -> str:
     stem = path.stem.lower()
-    if stem.startswith("programs") or stem.endswith("_programs"):
-        return "programs"
-    return "outcome_records"
+    return "programs" if stem.startswith("programs") or stem.endswith("_programs") else "outcome_records"
+
+
+def file_kind(path: Path) -> str | None:
+    """The kind a file's name suggests, or None when discovery skips it (the header decides when read)."""
+    name = path.name.lower()
+    if name.startswith(("template", "readme", "~$")) or path.suffix.lower() not in FORMATS:
+        return None
+    return kind_by_name(path)
 
 
 def sha256_file(path: Path) -> str:
@@ -114,60 +159,215 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def _read_bytes(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
 def input_file(path: Path, kind: str) -> InputFile:
-    """One file to read, with its lineage path, format and content hash."""
+    """One file to read, with its lineage path, format and content hash (raises OSError when unreadable)."""
     return InputFile(path, settings.relative(path), kind, FORMATS[path.suffix.lower()], sha256_file(path),
                      path.stat().st_size)
 
 
-def discover(folder: Path) -> list[InputFile]:
-    """Every curated input file under ``folder`` (recursively), sorted, with its content hash."""
-    paths = sorted(p for p in Path(folder).rglob("*") if p.is_file())
-    return [input_file(p, file_kind(p)) for p in paths if file_kind(p) is not None]
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "unreadable: permission denied"
+    if isinstance(exc, FileNotFoundError):
+        return "unreadable: the file disappeared"
+    return f"unreadable: {exc.strerror or type(exc).__name__}"
 
 
-# --------------------------------------------------------------------------- reading
+def _walk(root: Path, skip) -> list[Path]:
+    """Regular files under ``root`` (following links to folders once), sorted by path; the rest to ``skip``."""
+    files: list[Path] = []
+    visited: dict[tuple[int, int], Path] = {}
+
+    def visit(folder: Path) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            skip(folder, "unreadable", _os_reason(exc) + " (folder: its files cannot be listed)")
+            return
+        for e in entries:
+            p = Path(e.path)
+            try:
+                st = os.stat(p)  # follows links
+            except OSError as exc:
+                if e.is_symlink() and exc.errno == errno.ELOOP:
+                    skip(p, "symlink_loop", "symbolic link loop: the link points (through links) to itself")
+                elif e.is_symlink() and isinstance(exc, FileNotFoundError):
+                    skip(p, "dangling_symlink", "dangling symbolic link: its target does not exist")
+                else:
+                    skip(p, "unreadable", _os_reason(exc))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                key = (st.st_dev, st.st_ino)
+                if key in visited:
+                    skip(p, "directory_loop", "linked folder already listed as "
+                         f"{settings.relative(visited[key])}: its files are read once")
+                    continue
+                visited[key] = p
+                visit(p)
+            elif stat.S_ISREG(st.st_mode):
+                files.append(p)
+            else:
+                skip(p, "not_a_regular_file", "not a regular file (device, pipe or socket)")
+
+    root = Path(root)
+    if not root.is_dir():
+        return files
+    st = os.stat(root)
+    visited[(st.st_dev, st.st_ino)] = root
+    visit(root)
+    return files
 
 
-def _read_text_table(path: Path, fmt: str) -> tuple[pd.DataFrame, dict[int, str]]:
-    """All cells as text (None for blank). Returns the frame and row-level parse errors."""
-    bad_lines: dict[int, str] = {}
+def _count_data_rows(path: Path) -> int | None:
+    """Data rows a skipped template/readme file holds (None when it cannot be parsed)."""
     try:
-        if fmt == "csv":
-            try:  # Arrow's multi-threaded parser: several times faster on large files
-                df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", engine="pyarrow")
-            except (UnicodeDecodeError, pd.errors.EmptyDataError):
-                raise
-            except Exception:  # Arrow is stricter (e.g. short rows): the C parser reads what it can
-                df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        elif fmt == "xlsx":
-            df = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-            # Excel stores dates as datetimes: keep their ISO date form.
-            df = df.apply(lambda s: s.str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True))
-        else:
-            rows = []
-            with open(path, encoding="utf-8") as fh:
-                for n, line in enumerate(fh, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        obj = json.loads(line)
-                        if not isinstance(obj, dict):
-                            raise ValueError("not a JSON object")
-                    except ValueError as exc:
-                        bad_lines[n] = f"{exc}"
-                        obj = {}
-                    rows.append({**{k: _json_text(v) for k, v in obj.items()}, "__line": n})
-            df = pd.DataFrame(rows)
+        tables, _ = _parse(_read_bytes(path), FORMATS[path.suffix.lower()])
+        return sum(len(t.body) for t in tables)
+    except Exception:  # noqa: BLE001 (a skipped file only gets a note)
+        return None
+
+
+def scan(folder: Path) -> Discovery:
+    """Every file under ``folder`` (recursively, sorted): the ones to read, with their content hash,
+    and the ones skipped, with their reason. Never raises for a bad file."""
+    skipped: list[SkippedFile] = []
+
+    def skip(p: Path, reason: str, message: str) -> None:
+        skipped.append(SkippedFile(p, settings.relative(p), reason, message))
+
+    files = []
+    for p in _walk(Path(folder), skip):
+        name, suffix = p.name.lower(), p.suffix.lower()
+        if name.startswith("~$"):
+            skip(p, "office_lock_file", "lock file of an open workbook: not read")
+            continue
+        if name.startswith(("template", "readme")):
+            reason = "template" if name.startswith("template") else "readme"
+            n = _count_data_rows(p) if suffix in FORMATS else None
+            note = (f"; it holds {n} data row(s), which are NOT loaded: rename the file (not TEMPLATE*/README*) "
+                    "to load them") if n else ""
+            skip(p, reason, f"{reason} file: not read{note}")
+            continue
+        if suffix not in FORMATS:
+            skip(p, "unsupported_extension",
+                 f"unsupported extension {suffix or '(none)'!r}: only .csv, .xlsx and .jsonl files are read")
+            continue
+        try:
+            files.append(input_file(p, kind_by_name(p)))
+        except OSError as exc:
+            skip(p, "unreadable", _os_reason(exc))
+    return Discovery(files, sorted(skipped, key=lambda s: s.source_file))
+
+
+def discover(folder: Path) -> list[InputFile]:
+    """The curated files to read under ``folder`` (see ``scan`` for the skipped ones)."""
+    return scan(folder).files
+
+
+# --------------------------------------------------------------------------- parsing bytes into text tables
+
+
+@dataclass
+class _Table:
+    """One parsed table (a CSV/JSONL file or one worksheet): header cells and body cells as text."""
+
+    header: list[str]
+    body: pd.DataFrame  # columns 0..n-1, cells str or None
+    row_numbers: np.ndarray  # source_row_number of each body row
+    labels: list[str] | None = None  # per body row: "sheet 'S' row 3" (workbooks only)
+    row_problems: dict[int, tuple[str, str]] = field(default_factory=dict)  # body position -> (rule, text)
+    sheet: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _filled(s: pd.Series) -> pd.Series:
+    """True where a cell holds something other than blanks."""
+    return s.fillna("").astype("str").str.strip() != ""
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FileRejected(f"wrong encoding: the file is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError, KeyError) as exc:
-        if isinstance(exc, pd.errors.EmptyDataError):
-            raise FileRejected("unreadable: the file is empty (no header row)") from exc
-        raise FileRejected(f"unreadable {fmt.upper()} file: {exc}") from exc
-    except Exception as exc:  # openpyxl raises its own types for corrupt workbooks
-        raise FileRejected(f"unreadable {fmt.upper()} file: {type(exc).__name__}: {exc}") from exc
-    return df, bad_lines
+        raise FileRejected(f"wrong encoding: the file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+
+
+def _parse(data: bytes, fmt: str) -> tuple[list[_Table], list[str]]:
+    """Text tables of a file's bytes, and notes. Raises FileRejected for whole-file problems."""
+    if fmt == "csv":
+        return [_parse_csv(data)], []
+    if fmt == "jsonl":
+        return [_parse_jsonl(data)], []
+    return _parse_xlsx(data)
+
+
+def _parse_csv(data: bytes) -> _Table:
+    if data.startswith(_BOM):
+        data = data[len(_BOM):]
+    if not data.strip():
+        raise FileRejected("unreadable: the file is empty (no header row)")
+    try:  # Arrow's multi-threaded parser: several times faster on large files; strict about shape and UTF-8
+        df = pd.read_csv(io.BytesIO(data), header=None, dtype=str, keep_default_na=False, engine="pyarrow")
+        header = [str(c) for c in df.iloc[0].tolist()]
+        body = df.iloc[1:].reset_index(drop=True)
+        body.columns = range(body.shape[1])
+        return _trim_blank_header_tail(_Table(header, body, np.arange(1, len(body) + 1, dtype="int64")))
+    except Exception:  # noqa: BLE001 -- its messages quote rows: never shown; the exact reader below explains
+        pass
+    return _parse_csv_exact(_decode(data))
+
+
+def _trim_blank_header_tail(t: _Table) -> _Table:
+    """A header ending with separators (``a,b,``) names no column there: drop blank trailing columns."""
+    while t.header and not t.header[-1].strip() and t.body.shape[1] == len(t.header):
+        last = t.body.columns[-1]
+        if _filled(t.body[last]).any():
+            break
+        t.body = t.body.drop(columns=[last])
+        t.header = t.header[:-1]
+    return t
+
+
+def _parse_csv_exact(text: str) -> _Table:
+    """Python's csv reader, row by row: the shape of every row is checked against the header.
+
+    A row with extra *empty* fields at its end (a trailing comma) is read without them; a row with
+    any other number of fields is quarantined by rule ``csv_shape`` (its values would be shifted
+    into the wrong columns) and none of its values is kept.
+    """
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    except csv.Error as exc:
+        raise FileRejected(f"unreadable CSV file: {str(exc).split(':')[0]}") from None
+    if not rows:
+        raise FileRejected("unreadable: the file is empty (no header row)")
+    header = rows[0]
+    while header and not header[-1].strip():
+        header = header[:-1]
+    n = len(header)
+    if n == 0:
+        raise FileRejected("unreadable: the header row is blank")
+    cells, problems, trailing = [], {}, 0
+    for i, r in enumerate(rows[1:]):
+        if len(r) > n and not any(c.strip() for c in r[n:]):
+            r = r[:n]
+            trailing += 1
+        if len(r) != n:
+            problems[i] = ("csv_shape", f"the row has {len(r)} fields but the header has {n}: its values "
+                           "cannot be matched to columns (none is read)")
+            r = [None] * n
+        cells.append(r)
+    body = pd.DataFrame(cells, columns=range(n), dtype=object) if cells else pd.DataFrame(columns=range(n))
+    notes = [f"{trailing} row(s) end with extra empty field(s) (trailing separators): ignored"] if trailing else []
+    return _Table(header, body, np.arange(1, len(cells) + 1, dtype="int64"), row_problems=problems, notes=notes)
 
 
 def _json_text(v) -> str | None:
@@ -180,23 +380,129 @@ def _json_text(v) -> str | None:
     return str(v)
 
 
-def _normalise_headers(df: pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, str]:
-    cols = [str(c).strip().lower() for c in df.columns]
-    # pandas renames a repeated header "x" to "x.1": report it as the duplicate it is.
-    mangled = {re.sub(r"\.\d+$", "", c) for c in cols if re.search(r"\.\d+$", c)}
-    dupes = sorted({c for c in cols if cols.count(c) > 1 and c != "__line"} | (mangled & set(cols)))
+def _parse_jsonl(data: bytes) -> _Table:
+    text = _decode(data)
+    records, numbers, problems = [], [], {}
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj, dict):
+                raise ValueError("not a JSON object")
+        except ValueError as exc:
+            reason = str(exc).split(":")[0] if not isinstance(exc, json.JSONDecodeError) else exc.msg
+            problems[len(records)] = ("json_syntax", f"not a JSON object ({reason})")
+            obj = {}
+        records.append({str(k): _json_text(v) for k, v in obj.items()})
+        numbers.append(n)
+    if not records:
+        raise FileRejected("unreadable: the file is empty (no JSON object)")
+    header = list(dict.fromkeys(k for r in records for k in r))
+    body = pd.DataFrame([[r.get(k) for k in header] for r in records], columns=range(len(header)), dtype=object)
+    return _Table(header, body, np.asarray(numbers, dtype="int64"), row_problems=problems)
+
+
+_EXCEL_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", re.ASCII)
+
+
+def _parse_xlsx(data: bytes) -> tuple[list[_Table], list[str]]:
+    try:
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=str, keep_default_na=False,
+                               engine="openpyxl")
+    except Exception as exc:  # noqa: BLE001 -- openpyxl raises its own types for corrupt workbooks
+        raise FileRejected(f"unreadable XLSX file: {type(exc).__name__}") from None
+    tables, notes = [], []
+    for name, df in sheets.items():
+        df = df.apply(lambda s: s.astype("str").str.replace(_EXCEL_DATE, r"\1", regex=True))
+        filled = df.apply(_filled).any(axis=1)
+        if not filled.any():
+            continue  # an empty sheet
+        first = int(np.argmax(filled.to_numpy()))
+        header = [str(c) for c in df.iloc[first].tolist()]
+        body = df.iloc[first + 1:]
+        positions = np.arange(1, len(body) + 1, dtype="int64")
+        keep = filled.iloc[first + 1:].to_numpy()
+        body = body[keep].reset_index(drop=True)
+        body.columns = range(body.shape[1])
+        tables.append(_Table(header, body, positions[keep], sheet=str(name)))
+    if not tables:
+        raise FileRejected("unreadable XLSX file: every sheet is empty")
+    return tables, notes
+
+
+# --------------------------------------------------------------------------- headers
+
+
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$", re.ASCII)
+_KNOWN_COLUMNS = set(INPUT_PROGRAMS) | set(INPUT_OUTCOME_RECORDS)
+
+
+def _norm_col(c) -> str:
+    name = str(c).replace("\ufeff", "").strip().lower()
+    return "" if re.fullmatch(r"unnamed: \d+", name) else name
+
+
+def _header_kind(header: list[str]) -> str | None:
+    names = {_norm_col(c) for c in header}
+    for kind in ("outcome_records", "programs"):
+        if all(c in names for c in SPECS[kind].required):
+            return kind
+    return None
+
+
+def _duplicates(names: list[str]) -> str | None:
+    """A message naming the repeated column names (only names of known columns are quoted)."""
+    seen: dict[str, int] = {}
+    for n in names:
+        if n:
+            seen[n] = seen.get(n, 0) + 1
+    dupes = [n for n, k in seen.items() if k > 1]
+    if not dupes:
+        return None
+    shown = sorted(n for n in dupes if n in _KNOWN_COLUMNS)
+    others = len(dupes) - len(shown)
+    parts = ([", ".join(shown)] if shown else []) + ([f"{others} other repeated name(s)"] if others else [])
+    return "duplicate column(s) in header: " + " and ".join(parts)
+
+
+def _header_problem(header: list[str], spec: Spec) -> str:
+    """Why a header is not a template header, without quoting any cell that is not a column name."""
+    names = [n for n in (_norm_col(c) for c in header) if n]
+    unknown = [n for n in names if n not in _KNOWN_COLUMNS]
+    if not names or len(unknown) * 2 >= len(names):
+        return (f"the first row does not look like a header: {len(unknown)} of its {len(names)} cells are not "
+                f"column names (see {TEMPLATES[spec.kind]})")
+    dupes = _duplicates(names)
     if dupes:
-        raise FileRejected(f"duplicate column(s) in header: {', '.join(dupes)}")
-    df.columns = cols
-    missing = [c for c in spec.required if c not in cols]
+        return dupes
+    missing = [c for c in spec.required if c not in names]
+    return f"missing required column(s): {', '.join(missing)} (see {TEMPLATES[spec.kind]})"
+
+
+def _apply_header(t: _Table, spec: Spec) -> tuple[pd.DataFrame, list[str]]:
+    """The table's body with the spec's columns (absent optional ones blank) and notes on ignored columns."""
+    names = [_norm_col(c) for c in t.header]
+    dupes = _duplicates(names)
+    if dupes:
+        raise FileRejected(dupes)
+    missing = [c for c in spec.required if c not in names]
     if missing:
-        raise FileRejected(f"missing required column(s): {', '.join(missing)} (see data/raw/curated/TEMPLATE.csv)")
-    extra = [c for c in cols if c not in spec.columns and c not in ("__line", "source_row_number")]
-    for c in spec.columns:
-        if c not in df.columns:
-            df[c] = None
-    note = f"ignored unknown column(s): {', '.join(extra)}" if extra else ""
-    return df, note
+        raise FileRejected(_header_problem(t.header, spec))
+    position = {n: i for i, n in enumerate(names) if n}
+    out = pd.DataFrame({c: (t.body[position[c]] if c in position and position[c] in t.body.columns else None)
+                        for c in spec.columns}, index=t.body.index)
+    notes = []
+    extra = [n for n in names if n and n not in spec.columns]
+    if extra:
+        shown = [n for n in extra if _IDENTIFIER.match(n)]
+        hidden = len(extra) - len(shown)
+        notes.append("ignored unknown column(s): " + ", ".join(shown)
+                     + (f"{', ' if shown else ''}{hidden} more whose names are not shown" if hidden else ""))
+    unnamed = [i for i, n in enumerate(names) if not n and i in t.body.columns and _filled(t.body[i]).any()]
+    if unnamed:
+        notes.append(f"ignored {len(unnamed)} column(s) without a name in the header")
+    return out, notes
 
 
 # --------------------------------------------------------------------------- personal data
@@ -255,30 +561,74 @@ _HOST = r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//(?:[^@/\s]*@)?([^/:?#\s]+)|^([^/:?#\s@
 def domains(urls: pd.Series) -> pd.Series:
     """Host name of each URL, lower case, without a leading www. (vectorised)."""
     parts = urls.astype("string").str.strip().str.extract(_HOST)
-    host = parts[0].fillna(parts[1]).str.lower().str.replace(r"^www\.", "", regex=True)
+    host = parts[0].fillna(parts[1]).str.lower().str.replace(r"^www\.", "", regex=True).str.rstrip(".")
     return host.astype(object).where(host.notna(), None)
 
 
+def classify_host(host: str | None) -> tuple[str | None, str]:
+    """(evidence_domain, evidence_kind) of a URL's host: the domain is kept only when allow-listed."""
+    if not host:
+        return None, "other"
+    if host in EVIDENCE_DOMAINS:
+        return host, EVIDENCE_DOMAINS[host]
+    for domain in REGIONAL_EVIDENCE_DOMAINS:
+        if re.fullmatch(r"[a-z]{2}\." + re.escape(domain), host):
+            return domain, EVIDENCE_DOMAINS[domain]
+    if any(host.endswith("." + suffix) for suffix in PERSONAL_SITE_SUFFIXES):
+        return None, "personal_site"
+    return None, "other"
+
+
+def evidence(urls: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """evidence_domain (allow-listed organisation domains only) and evidence_kind of each evidence URL."""
+    given = urls.notna() & (urls.fillna("").astype("str").str.strip() != "")
+    hosts = domains(urls)
+    classified = {h: classify_host(h) for h in pd.unique(hosts[given].astype(object))}
+    dom = [classified[h][0] if g else None for h, g in zip(hosts.to_numpy(dtype=object), given.to_numpy())]
+    kind = [classified[h][1] if g else None for h, g in zip(hosts.to_numpy(dtype=object), given.to_numpy())]
+    return (pd.Series(dom, index=urls.index, dtype=object), pd.Series(kind, index=urls.index, dtype=object))
+
+
 def scrub_pii(df: pd.DataFrame, key: bytes) -> pd.DataFrame:
-    """Replace name / e-mail / URLs by person_key and evidence_domain; the PII columns are dropped."""
-    out = df.copy()
-    out["person_key"] = person_keys(out, key)
-    out["evidence_domain"] = domains(out["evidence_url"])
-    return out.drop(columns=list(PII_COLUMNS))
+    """Replace name / e-mail / URLs by person_key, evidence_domain and evidence_kind; the PII columns are dropped.
+
+    Works in place on ``df`` (the caller's frame of text) and returns it.
+    """
+    df["person_key"] = person_keys(df, key)
+    df["evidence_domain"], df["evidence_kind"] = evidence(df["evidence_url"])
+    return df.drop(columns=list(PII_COLUMNS))
 
 
 # --------------------------------------------------------------------------- typing and validation
 
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$|^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
+# ASCII digits only: full-width or Arabic-Indic digits are not numbers here (they would load as blanks).
+_NUMBER = re.compile(r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$|^[+-]?\.[0-9]+$"
+                     r"|^[+-]?[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+$", re.ASCII)
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
+#: NUL and other C0 controls (tab, new line and carriage return aside), DEL, and the bidirectional
+#: controls (LRM, RLM, ALM, LRE..RLO, LRI..PDI): they hide or reorder text on report pages.
+CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]"
+_CONTROL_RE = re.compile(CONTROL_CHARACTERS)
+ROW_RULES = {  # rules of the reading step (the others are in schemas.checks and the fields' metadata)
+    "type_number": "a number such as 85000 or 85,000.50 (ASCII digits)",
+    "type_integer": "a whole number (ASCII digits)",
+    "type_boolean": "true or false",
+    "type_date": "a real calendar date written YYYY-MM-DD",
+    "date_range": f"a date between {DATE_MIN} and {DATE_MAX}",
+    "control_characters": "text must not contain NUL, control or bidirectional-override characters",
+    "csv_shape": "every row has as many fields as the header",
+    "json_syntax": "every line is a JSON object",
+}
 
 
-def _type_column(raw: pd.Series, ftype: str) -> tuple[pd.Series, pd.Series, str]:
-    """Typed column, mask of cells that failed to parse, and the rule text."""
+def _type_column(raw: pd.Series, ftype: str) -> tuple[pd.Series, list[tuple[pd.Series, str]]]:
+    """Typed column and its parse failures: [(mask of failing cells, rule name)]."""
     present = raw.notna()
+    none = pd.Series(False, index=raw.index)
     if ftype == "string":
-        return raw.astype("str").where(present, None), pd.Series(False, index=raw.index), ""
+        return raw.astype("str").where(present, None), []
     if ftype in ("number", "integer"):
         text = raw.where(present)
         ok_form = text.str.match(_NUMBER).fillna(False).astype(bool)
@@ -286,20 +636,25 @@ def _type_column(raw: pd.Series, ftype: str) -> tuple[pd.Series, pd.Series, str]
         if ftype == "integer":
             whole = vals.isna() | (vals == np.floor(vals))
             bad = present & (~ok_form | ~whole)
-            return vals.where(~bad).astype("Int64"), bad, "type_integer: a whole number"
+            return vals.where(~bad).astype("Int64"), [(bad, "type_integer")]
         bad = present & ~ok_form
-        return vals.astype(float), bad, "type_number: a number such as 85000 or 85,000.50"
+        return vals.astype(float), [(bad, "type_number")]
     if ftype == "boolean":
         low = raw.str.lower()
         vals = pd.Series(pd.NA, index=raw.index, dtype="boolean")
         vals[low.isin(_TRUE).fillna(False).astype(bool)] = True
         vals[low.isin(_FALSE).fillna(False).astype(bool)] = False
         bad = present & vals.isna()
-        return vals, bad, "type_boolean: true or false"
+        return vals, [(bad, "type_boolean")]
     if ftype == "date":
-        vals = pd.to_datetime(raw.where(present), format="%Y-%m-%d", errors="coerce")
-        bad = present & vals.isna()
-        return vals, bad, "type_date: a real calendar date written YYYY-MM-DD"
+        text = raw.where(present)
+        ok_form = text.str.match(_DATE).fillna(False).astype(bool)
+        # ISO dates compare as text: range first, so no date outside pandas' limits (1677-2262) is parsed.
+        in_range = ok_form & (text >= DATE_MIN).fillna(False).astype(bool) & (text <= DATE_MAX).fillna(False).astype(bool)
+        vals = pd.to_datetime(text.where(in_range), format="%Y-%m-%d", errors="coerce")
+        out_of_range = ok_form & ~in_range
+        bad = present & ~out_of_range & vals.isna()
+        return vals, [(bad, "type_date"), (out_of_range, "date_range")]
     raise ValueError(ftype)
 
 
@@ -319,35 +674,59 @@ def _rule_text(column: str, rule: str) -> str:
         return "required: a value must be given"
     if f is not None and rule in ("enum", "min", "max", "pattern"):
         return f"{rule}: {f.constraint_text()}"
+    if rule in ROW_RULES:
+        return f"{rule}: {ROW_RULES[rule]}"
     if rule in RULES:
         return RULES[rule][1]
     return rule
 
 
+_SHOWN_MAX = 80
+
+
 def _shown(v) -> str:
-    return "(blank)" if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else repr(str(v))
+    """A cell for a message: quoted, control characters escaped (repr), long text cut."""
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return "(blank)"
+    text = str(v)
+    if len(text) > _SHOWN_MAX:
+        text = text[:_SHOWN_MAX] + "..."
+    return repr(text)
 
 
-def validate_frame(text: pd.DataFrame, spec: Spec, source_file: str) -> tuple[pd.DataFrame, dict[int, list[tuple[str, str, str]]]]:
+def validate_frame(text: pd.DataFrame, spec: Spec, source_file: str,
+                   labels: pd.Series | None = None) -> tuple[pd.DataFrame, dict[int, list[tuple[str, str, str]]]]:
     """Type the text frame and validate it with the Pandera model generated from the metadata.
 
     Returns the typed frame and, per failing frame index, a list of (column, rule, message).
+    ``labels`` (optional, by index) say where a row is, e.g. ``sheet 'S2' row 3``; else ``row N``.
     """
     failures: dict[int, list[tuple[str, str, str]]] = {}
 
+    def where(idx) -> str:
+        if labels is not None:
+            return f"{source_file} {labels.at[idx]}"
+        return f"{source_file} row {int(text.at[idx, 'source_row_number'])}"
+
     def fail(idx, column, rule, value, text_rule):
-        msg = f"{source_file} row {int(text.at[idx, 'source_row_number'])}: column '{column}' value {_shown(value)} breaks rule {text_rule}"
+        msg = f"{where(idx)}: column '{column}' value {_shown(value)} breaks rule {text_rule}"
         failures.setdefault(idx, []).append((column, rule, msg))
 
     columns = [c for c in spec.columns if c not in PII_COLUMNS]
     typed = pd.DataFrame(index=text.index)
     type_failed: set[tuple[int, str]] = set()
     for col in columns:
-        vals, bad, rule_text = _type_column(text[col], FIELDS[col].type)
-        typed[col] = vals
-        for idx in bad[bad].index:
-            fail(idx, col, rule_text.split(":")[0], text.at[idx, col], rule_text)
+        control = text[col].str.contains(_CONTROL_RE).fillna(False).astype(bool)
+        for idx in control[control].index:
+            fail(idx, col, "control_characters", text.at[idx, col], _rule_text(col, "control_characters"))
             type_failed.add((idx, col))
+        vals, checks = _type_column(text[col], FIELDS[col].type)
+        typed[col] = vals
+        for bad, rule in checks:
+            for idx in bad[bad].index:
+                if (idx, col) not in type_failed:
+                    fail(idx, col, rule, text.at[idx, col], _rule_text(col, rule))
+                    type_failed.add((idx, col))
 
     model = build_model(f"input_{spec.kind}", columns, spec.required, (), spec.rules, strict=True)
     try:
@@ -356,9 +735,10 @@ def validate_frame(text: pd.DataFrame, spec: Spec, source_file: str) -> tuple[pd
         fc = exc.failure_cases
         whole = fc[fc["index"].isna()]
         if len(whole):
-            # Whole-column problems (e.g. a dtype that cannot be coerced): the file cannot be trusted.
+            # Whole-column problems cannot happen after the typing above; if one does, the file is not trusted.
             first = whole.iloc[0]
-            raise FileRejected(f"column '{first['column']}' fails {first['check']} as a whole") from exc
+            raise FileRejected(f"column '{first['column']}' cannot be checked as a whole "
+                               f"({_rule_of(first['check'])})") from None
         for row in fc.itertuples(index=False):
             idx = int(row.index)
             check = str(row.check)
@@ -369,7 +749,8 @@ def validate_frame(text: pd.DataFrame, spec: Spec, source_file: str) -> tuple[pd
                 if any((idx, c) in type_failed for c in cols):
                     continue  # the parse error already explains it
                 shown = "; ".join(f"{c}={_shown(text.at[idx, c])}" for c in cols if c)
-                msg = f"{source_file} row {int(text.at[idx, 'source_row_number'])}: columns {', '.join(c for c in cols if c)} ({shown}) break rule {rule}: {RULES[rule][1]}"
+                msg = (f"{where(idx)}: columns {', '.join(c for c in cols if c)} ({shown}) break rule {rule}: "
+                       f"{RULES[rule][1]}")
                 entry = (col, rule, msg)
                 if entry not in failures.get(idx, []):
                     failures.setdefault(idx, []).append(entry)
@@ -391,8 +772,8 @@ _STATUS = pd.DataFrame(
 
 
 def derive_outcome_columns(typed: pd.DataFrame, usd_per_unit: dict[str, float]) -> pd.DataFrame:
-    """Cohort, years, CIRR/NACE categories, in-field flag, days to job, salaries in USD."""
-    out = typed.copy()
+    """Cohort, years, CIRR/NACE categories, in-field flag, days to job, salaries in USD (in place)."""
+    out = typed
     grad = pd.to_datetime(out["graduation_date"])
     year = grad.dt.year.astype("Int64")
     half = np.where(grad.dt.month > 6, "H2", "H1")
@@ -416,66 +797,145 @@ def derive_outcome_columns(typed: pd.DataFrame, usd_per_unit: dict[str, float]) 
 
 
 def read_file(f: InputFile, assumptions: dict, key: bytes | None = None) -> FileResult:
-    """Read, scrub, type and validate one curated file. Whole-file problems -> ``rejection``."""
-    spec = SPECS[f.kind]
+    """Read, scrub, type and validate one curated file. Never raises: whole-file problems -> ``rejection``."""
     empty = pd.DataFrame()
     try:
-        df, bad_lines = _read_text_table(f.path, f.file_format)
-        if "__line" in df.columns:
-            df["source_row_number"] = df.pop("__line").astype("int64")
-        else:
-            df["source_row_number"] = np.arange(1, len(df) + 1, dtype="int64")
-        df, note = _normalise_headers(df, spec)
+        return _read_file(f, assumptions, key)
+    except Exception as exc:  # noqa: BLE001 -- one bad file is a rejected file, never a failed run
+        # The exception's text may quote the file's cells: only its type is shown.
+        return FileResult(f, empty, empty, empty, rejection=f"unexpected error while reading the file "
+                          f"({type(exc).__name__}); nothing of it was loaded")
+
+
+def _read_file(f: InputFile, assumptions: dict, key: bytes | None) -> FileResult:
+    empty = pd.DataFrame()
+    try:
+        data = _read_bytes(f.path)
+    except OSError as exc:
+        return FileResult(f, empty, empty, empty, rejection=_os_reason(exc))
+    sha = hashlib.sha256(data).hexdigest()
+    notes = []
+    if sha != f.sha256:
+        notes.append(f"the file changed after discovery: the version read (SHA-256 {sha[:12]}...) is recorded")
+    f = dataclasses.replace(f, sha256=sha, bytes=len(data))
+    try:
+        tables, parse_notes = _parse(data, f.file_format)
     except FileRejected as exc:
         return FileResult(f, empty, empty, empty, rejection=str(exc))
+    del data
+    notes += parse_notes
+
+    # The kind is the header's: outcome records or programs; the name decides only when neither fits.
+    kinds = [_header_kind(t.header) for t in tables]
+    kind = next((k for k in kinds if k), f.kind)
+    if kind != f.kind:
+        notes.append(f"read as {kind.replace('_', ' ')} (its header), although its name suggests "
+                     f"{f.kind.replace('_', ' ')}")
+        f = dataclasses.replace(f, kind=kind)
+    spec = SPECS[kind]
+    rows_in_file = sum(len(t.body) for t in tables)
+    chosen = [t for t, k in zip(tables, kinds) if k == kind]
+    if not chosen:
+        if tables[0].sheet is None:
+            reason = _header_problem(tables[0].header, spec)
+        else:
+            reason = "no sheet has the template header (all required columns): " + "; ".join(
+                f"sheet '{t.sheet}': {_header_problem(t.header, spec)}" for t in tables)
+        return FileResult(f, empty, empty, empty, rejection=reason, rows_rejected=rows_in_file)
+    for t, k in zip(tables, kinds):
+        if k != kind:
+            what = f"it holds {k.replace('_', ' ')}" if k else _header_problem(t.header, spec)
+            notes.append(f"sheet '{t.sheet}' not read ({len(t.body)} row(s)): {what}")
+
+    frames, label_parts, problems, offset = [], [], {}, 0
+    try:
+        for t in chosen:
+            body, col_notes = _apply_header(t, spec)
+            notes += [f"sheet '{t.sheet}': {n}" if t.sheet else n for n in col_notes] + t.notes
+            numbers = t.row_numbers + offset if t.sheet is not None else t.row_numbers
+            body["source_row_number"] = numbers
+            body.index = range(offset, offset + len(body))
+            for pos, problem in t.row_problems.items():
+                problems[offset + pos] = problem
+            if t.sheet is not None:
+                label_parts.append(pd.Series([f"sheet '{t.sheet}' row {n}" for n in t.row_numbers], index=body.index))
+                offset = int(numbers.max()) if len(numbers) else offset
+            else:
+                offset += len(body)
+            frames.append(body)
+    except FileRejected as exc:
+        return FileResult(f, empty, empty, empty, rejection=str(exc), rows_rejected=rows_in_file)
+    df = pd.concat(frames) if len(frames) > 1 else frames[0]
+    labels = pd.concat(label_parts) if label_parts else None
+    del frames, tables
 
     # Blank cells are missing values; surrounding white space is not data.
-    cols = list(spec.columns)
-    # Text columns stay Arrow-backed strings (missing = NaN): vectorised string work, zero-copy loads.
     text = pd.DataFrame(index=df.index)
-    for c in cols:
+    for c in spec.columns:
         col = df[c].astype("str").str.strip()
         text[c] = col.where(col != "")
-    text["source_row_number"] = df["source_row_number"].to_numpy()
+    text["source_row_number"] = df["source_row_number"].to_numpy().astype("int64")
+    del df
     if spec.kind == "outcome_records":
         text = scrub_pii(text, key if key is not None else person_hmac_key())
-    raw = text.copy()
 
     try:
-        typed, failures = validate_frame(text, spec, f.source_file)
+        typed, failures = validate_frame(text, spec, f.source_file, labels)
     except FileRejected as exc:
-        return FileResult(f, raw, empty, empty, rejection=str(exc))
-    for line, err in bad_lines.items():
-        # A line that is not JSON has no values to judge: its only problem is the syntax.
-        for i in text.index[text["source_row_number"] == line]:
-            failures[i] = [(None, "json_syntax", f"{f.source_file} row {line}: not a JSON object ({err})")]
+        return FileResult(f, empty, empty, empty, rejection=str(exc), rows_rejected=len(text))
+    for pos, (rule, why) in problems.items():
+        # A row whose shape or syntax is broken has no values to judge: that is its only problem.
+        where = f"{f.source_file} {labels.at[pos]}" if labels is not None else \
+            f"{f.source_file} row {int(text.at[pos, 'source_row_number'])}"
+        failures[pos] = [(None, rule, f"{where}: {why}")]
 
     bad_idx = sorted(failures)
     keep = ~text.index.isin(bad_idx)
-    valid = typed[keep].copy()
-    valid["source_row_number"] = text.loc[keep, "source_row_number"].astype("int64")
+    valid = typed[keep]
+    valid.insert(len(valid.columns), "source_row_number", text.loc[keep, "source_row_number"].astype("int64"))
+    del typed
     if spec.kind == "outcome_records":
-        valid["person_key"] = text.loc[keep, "person_key"]
-        valid["evidence_domain"] = text.loc[keep, "evidence_domain"]
+        for c in PII_DERIVED:
+            valid[c] = text.loc[keep, c]
         valid = derive_outcome_columns(valid, assumptions["currency"]["usd_per_unit"])
+    raw = _safe_text(text, failures)
     quarantine = quarantine_rows(raw, failures, "validate")
-    return FileResult(f, raw, valid.reset_index(drop=True), quarantine, message=note)
+    return FileResult(f, raw, valid.reset_index(drop=True), quarantine, message="; ".join(dict.fromkeys(notes)))
+
+
+def _escape_controls(s: str) -> str:
+    return _CONTROL_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", s)
+
+
+def _safe_text(text: pd.DataFrame, failures: dict) -> pd.DataFrame:
+    """The raw rows for storage: control characters written as visible ``\\uXXXX`` escapes (only the
+    rows quarantined for them can hold any)."""
+    rows = [i for i, items in failures.items() if any(r == "control_characters" for _, r, _ in items)]
+    if not rows:
+        return text
+    raw = text.copy()
+    for c in raw.columns:
+        if c == "source_row_number" or c in PII_DERIVED:
+            continue
+        cells = raw.loc[rows, c]
+        raw.loc[rows, c] = cells.map(lambda v: _escape_controls(v) if isinstance(v, str) else v)
+    return raw
 
 
 def quarantine_rows(raw: pd.DataFrame, failures: dict[int, list[tuple[str | None, str, str]]], stage: str) -> pd.DataFrame:
-    """One quarantine row per failing row: its raw values and every rule it broke."""
+    """One quarantine row per failing row: its raw values (never PII) and every rule it broke."""
     records = []
-    value_cols = [c for c in raw.columns if c != "source_row_number"]
+    value_cols = [c for c in raw.columns if c != "source_row_number" and c not in PII_COLUMNS]
     for idx in sorted(failures):
         items = failures[idx]
         row = raw.loc[idx]
+        values = {c: (None if pd.isna(row[c]) else row[c]) for c in value_cols}
         records.append({
             "source_row_number": int(row["source_row_number"]),
             "quarantine_stage": stage,
             "failed_rules": "; ".join(dict.fromkeys(f"{c}:{r}" if c else r for c, r, _ in items)),
             "failure_messages": " | ".join(m for _, _, m in items),
-            "raw_values_json": json.dumps({c: (None if pd.isna(row[c]) else row[c]) for c in value_cols},
-                                          ensure_ascii=False, default=str),
+            "raw_values_json": _escape_controls(json.dumps(values, ensure_ascii=False, default=str)),
         })
     return pd.DataFrame(records, columns=["source_row_number", "quarantine_stage", "failed_rules",
                                           "failure_messages", "raw_values_json"])
@@ -491,5 +951,6 @@ def problems(result: FileResult) -> list[str]:
     return out
 
 
-__all__ = ["discover", "read_file", "problems", "InputFile", "FileResult", "FileRejected", "person_hmac_key",
-           "scrub_pii", "validate_frame", "derive_outcome_columns", "quarantine_rows", "SPECS", "field"]
+__all__ = ["scan", "discover", "read_file", "problems", "InputFile", "SkippedFile", "Discovery", "FileResult",
+           "FileRejected", "person_hmac_key", "scrub_pii", "validate_frame", "derive_outcome_columns",
+           "quarantine_rows", "classify_host", "SPECS", "ROW_RULES"]

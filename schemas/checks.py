@@ -71,6 +71,23 @@ def job_start_not_after_collection(df: pd.DataFrame) -> pd.Series:
     return (gap.isna() | (gap >= 0)).astype(bool)
 
 
+def collected_not_before_graduation(df: pd.DataFrame) -> pd.Series:
+    """An outcome is collected on or after graduation (an earlier date is a typing slip)."""
+    gap = (pd.to_datetime(df["collected_date"]) - pd.to_datetime(df["graduation_date"])).dt.days
+    return (gap.isna() | (gap >= 0)).astype(bool)
+
+
+#: Days a collection date may lie after today (UTC): time zones, and files prepared the evening before.
+COLLECTED_FUTURE_MARGIN_DAYS = 1
+
+
+def collected_not_in_future(df: pd.DataFrame) -> pd.Series:
+    """An outcome cannot have been collected after the day it is validated."""
+    latest = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize() + pd.Timedelta(days=COLLECTED_FUTURE_MARGIN_DAYS)
+    collected = pd.to_datetime(df["collected_date"])
+    return (collected.isna() | (collected <= latest)).astype(bool)
+
+
 def programs_in_person_has_location(df: pd.DataFrame) -> pd.Series:
     """An in-person or hybrid program must say where it is taught (city or state or country)."""
     # Only in_person / hybrid rows are judged: a null modality (unknown, e.g. a public-source program) passes.
@@ -87,6 +104,8 @@ RULES: dict[str, tuple[Rule, str]] = {
     "role_required_when_employed": (role_required_when_employed, "role_category is required when outcome_status is a job"),
     "job_start_within_window": (job_start_within_window, "job_start_date may be at most 365 days before graduation_date"),
     "job_start_not_after_collection": (job_start_not_after_collection, "job_start_date must not be after collected_date"),
+    "collected_not_before_graduation": (collected_not_before_graduation, "collected_date must not be before graduation_date"),
+    "collected_not_in_future": (collected_not_in_future, f"collected_date must not be after today (plus {COLLECTED_FUTURE_MARGIN_DAYS} day)"),
     "programs_in_person_has_location": (programs_in_person_has_location, "an in-person or hybrid program needs a city, state or country"),
 }
 
@@ -98,5 +117,7 @@ RULE_COLUMNS = {
     "role_required_when_employed": ("role_category", "outcome_status"),
     "job_start_within_window": ("job_start_date", "graduation_date"),
     "job_start_not_after_collection": ("job_start_date", "collected_date"),
+    "collected_not_before_graduation": ("collected_date", "graduation_date"),
+    "collected_not_in_future": ("collected_date",),
     "programs_in_person_has_location": ("modality", "city"),
 }

@@ -20,7 +20,7 @@ FIELDS = [
     F("program_name", "string", "Name of the program as the provider publishes it."),
     F("pathway", "string", "Kind of program.", vocabulary="pathway"),
     F("field_of_study", "string", "Field of the program in words (e.g. 'machine learning', 'data science')."),
-    F("cip_code", "string", "Classification of Instructional Programs code (2020), 2, 4 or 6 digits, where known.", pattern=r"^\d{2}(\.\d{2}(\d{2})?)?$"),
+    F("cip_code", "string", "Classification of Instructional Programs code (2020), 2, 4 or 6 digits, where known.", pattern=r"^[0-9]{2}(\.[0-9]{2}([0-9]{2})?)?$"),
     F("modality", "string", "How teaching is delivered.", vocabulary="modality"),
     F("pacing", "string", "Intensity of study.", vocabulary="pacing"),
     F("duration_months", "number", "Published length of the program.", unit="months", min=0.25, max=120),
@@ -37,10 +37,11 @@ FIELDS = [
     F("profile_url", "string", "Graduate's profile URL. PII: read only to derive person_key, never stored.", pii=True),
     F("evidence_url", "string", "URL of the evidence (often a personal profile). PII: only its domain is stored.", pii=True),
     F("person_key", "string", "Keyed hash (HMAC-SHA256, first 32 hex digits) of the graduate's e-mail, else profile URL, else name + program + graduation date. De-duplicates people across files; meaningless outside this warehouse."),
-    F("evidence_domain", "string", "Domain of the evidence URL (e.g. linkedin.com), kept instead of the URL."),
+    F("evidence_domain", "string", "Domain of the evidence URL, kept instead of the URL only when it is an organisation domain on the allow-list (schemas.vocab.EVIDENCE_DOMAINS, e.g. linkedin.com); NULL for any other site (a personal site's host names the person)."),
+    F("evidence_kind", "string", "What kind of site the evidence URL points to; NULL when no evidence URL was given.", vocabulary="evidence_kind"),
     # --- graduate outcome records: facts --------------------------------------------
     F("graduation_date", "date", "Date the graduate completed the program."),
-    F("cohort", "string", "CIRR half-year graduation cohort, e.g. 2023H1 (1 Jan-30 Jun) or 2023H2 (1 Jul-31 Dec). Derived from graduation_date when blank; must agree with it when given.", pattern=r"^\d{4}H[12]$"),
+    F("cohort", "string", "CIRR half-year graduation cohort, e.g. 2023H1 (1 Jan-30 Jun) or 2023H2 (1 Jul-31 Dec). Derived from graduation_date when blank; must agree with it when given.", pattern=r"^[0-9]{4}H[12]$"),
     F("graduation_year", "integer", "Calendar year of graduation.", min=1950, max=2100),
     F("class_year", "integer", "NACE class year: graduates of 1 July (year-1) to 30 June (year) belong to class year `year`.", min=1950, max=2100),
     F("prior_degree", "string", "Highest degree held before the program.", vocabulary="prior_degree"),
@@ -67,16 +68,18 @@ FIELDS = [
     F("data_origin", "string", "Which input family produced the row: 'curated' or a public source name."),
     # --- lineage ------------------------------------------------------------------
     F("source_file", "string", "Path of the input file, relative to the project root."),
-    F("source_sha256", "string", "SHA-256 of the input file's bytes.", pattern=r"^[0-9a-f]{64}$"),
-    F("source_row_number", "integer", "Row number in the input file: 1 is the first data row (spreadsheet row 2 of a CSV/XLSX with a header; line 1 of a JSON Lines file).", min=1),
+    F("source_sha256", "string", "SHA-256 of the input file's bytes (the very bytes that were parsed).", pattern=r"^[0-9a-f]{64}$"),
+    F("source_row_number", "integer", "Row number in the input file: 1 is the first data row (spreadsheet row 2 of a CSV/XLSX with a header; line 1 of a JSON Lines file). A workbook's sheets are numbered on in workbook order (messages name the sheet and its own row).", min=1),
     F("run_id", "string", "Identifier of the refresh run (UTC timestamp plus a random suffix)."),
     F("loaded_at", "datetime", "When the row was loaded (UTC)."),
     # --- ingest bookkeeping ----------------------------------------------------------
     F("file_kind", "string", "What a curated file holds: 'programs' or 'outcome_records'."),
     F("file_format", "string", "csv, xlsx or jsonl."),
     F("file_bytes", "integer", "Size of the file.", unit="bytes", min=0),
-    F("ingest_action", "string", "What the run did with a file: read, skipped_unchanged, rejected, removed."),
-    F("rows_read", "integer", "Data rows read from the file.", min=0),
+    F("ingest_action", "string", "What the run did with a file.", vocabulary="ingest_action"),
+    F("skip_reason", "string", "Why a file under the curated folder was not read (ingest_action 'skipped'); details in ingest_message.", vocabulary="skip_reason"),
+    F("rows_rejected", "integer", "Data rows of a rejected file, none of them read (NULL when the file could not be parsed into rows). Not part of rows_read: a rejected file has rows_read = rows_loaded = rows_quarantined = 0.", min=0),
+    F("rows_read", "integer", "Data rows read from the file and judged row by row (0 for a rejected file: see rows_rejected).", min=0),
     F("rows_loaded", "integer", "Rows that reached the core table.", min=0),
     F("rows_quarantined", "integer", "Rows sent to quarantine (validation failures, duplicates, unknown programs).", min=0),
     F("rejection_reason", "string", "Why a whole file was rejected (missing required column, unreadable, wrong encoding)."),
@@ -92,6 +95,7 @@ FIELDS = [
     F("files_seen", "integer", "Input files discovered.", min=0),
     F("files_read", "integer", "Input files read this run (new or changed).", min=0),
     F("files_rejected", "integer", "Input files rejected whole.", min=0),
+    F("files_skipped", "integer", "Files under the curated folder that were not read (unsupported, template, unreadable, broken link...).", min=0),
     F("programs_count", "integer", "Programs in the core table.", min=0),
     F("cohorts_count", "integer", "Distinct program x cohort pairs with graduates.", min=0),
     # --- first statistics ----------------------------------------------------------------
@@ -109,3 +113,10 @@ FIELDS = [
 ]
 
 register_fields(FIELDS)
+
+#: The plausible range of every input date: graduation_year and class_year must stay within their
+#: ranges (a graduate of July-December is in the next class year), so a date that passes input
+#: validation can never fail the core table's model.
+_BY_NAME = {f.name: f for f in FIELDS}
+DATE_MIN = f"{_BY_NAME['graduation_year'].min:.0f}-01-01"
+DATE_MAX = f"{_BY_NAME['class_year'].max - 1:.0f}-12-31"

@@ -148,3 +148,66 @@ register_vocabularies(VOCABS)
 
 #: Rank of verification levels, best first: used to pick which duplicate to keep.
 VERIFICATION_RANK = {"documented": 0, "corroborated": 1, "self_reported": 2, "inferred": 3}
+
+# --------------------------------------------------------------------------- ingest bookkeeping
+
+INGEST_ACTIONS = {
+    "read": "Read this run (new or changed file): its rows were loaded or quarantined",
+    "rejected": "Read this run and rejected whole (see rejection_reason); no row loaded",
+    "skipped_unchanged": "Unchanged since the run that read it (same SHA-256): its rows were kept",
+    "skipped": "Under the curated folder but not read (see skip_reason and ingest_message)",
+    "removed": "No longer in the curated folder: its rows were deleted",
+    "missing": "Public source without any snapshot: not loaded",
+}
+
+SKIP_REASONS = {
+    "unsupported_extension": "Not a .csv, .xlsx or .jsonl file",
+    "template": "A TEMPLATE* file (the column templates); a note says when it holds data rows",
+    "readme": "A README* file (documentation); a note says when it holds data rows",
+    "office_lock_file": "A lock file a spreadsheet program writes beside an open workbook (~$name.xlsx)",
+    "unreadable": "The file or folder cannot be read (e.g. permission denied)",
+    "dangling_symlink": "A symbolic link whose target does not exist",
+    "symlink_loop": "A symbolic link that points (through other links) to itself",
+    "directory_loop": "A linked folder that contains itself: its files are already listed once",
+    "not_a_regular_file": "A device, pipe or socket",
+}
+
+# --------------------------------------------------------------------------- evidence URLs
+
+EVIDENCE_KINDS = {
+    "professional_profile": "A profile on a professional network (e.g. linkedin.com)",
+    "code_host": "A code-hosting or data-science platform (e.g. github.com, kaggle.com)",
+    "social_profile": "A general social network (e.g. x.com, facebook.com)",
+    "scholarly": "A scholarly index or publisher (e.g. orcid.org, scholar.google.com)",
+    "news": "A news organisation",
+    "personal_site": "A site that names the person by its host (e.g. jane-doe.github.io): the domain is not kept",
+    "other": "Any other site (an employer's, a school's, a blog): the domain is not kept",
+}
+
+#: Organisation domains whose name identifies no person: the only evidence domains kept
+#: (``evidence_domain``). A host matches its domain exactly, or as a two-letter regional
+#: sub-domain (``de.linkedin.com``). Every other host is stored as NULL with its kind.
+EVIDENCE_DOMAINS = {
+    "linkedin.com": "professional_profile", "xing.com": "professional_profile",
+    "github.com": "code_host", "gitlab.com": "code_host", "bitbucket.org": "code_host",
+    "kaggle.com": "code_host", "huggingface.co": "code_host", "stackoverflow.com": "code_host",
+    "twitter.com": "social_profile", "x.com": "social_profile", "facebook.com": "social_profile",
+    "instagram.com": "social_profile", "mastodon.social": "social_profile",
+    "orcid.org": "scholarly", "scholar.google.com": "scholarly", "researchgate.net": "scholarly",
+    "arxiv.org": "scholarly",
+    "nytimes.com": "news", "reuters.com": "news", "bbc.co.uk": "news", "bbc.com": "news",
+    "techcrunch.com": "news", "theguardian.com": "news",
+}
+
+#: Hosting services whose sub-domains are personal sites (``jane-doe.github.io``): kind personal_site.
+PERSONAL_SITE_SUFFIXES = (
+    "github.io", "gitlab.io", "netlify.app", "vercel.app", "pages.dev", "herokuapp.com", "wordpress.com",
+    "blogspot.com", "substack.com", "medium.com", "wixsite.com", "squarespace.com", "carrd.co", "about.me",
+    "notion.site", "webflow.io", "neocities.org",
+)
+
+register_vocabularies([
+    _v("ingest_action", "What a run did with an input file", INGEST_ACTIONS),
+    _v("skip_reason", "Why a file under the curated folder was not read", SKIP_REASONS),
+    _v("evidence_kind", "What kind of site an evidence URL points to (the URL itself is never stored)", EVIDENCE_KINDS),
+])

@@ -31,6 +31,8 @@ INPUT_OUTCOME_RECORDS = (
 REQUIRED_OUTCOME_RECORDS = ("record_id", "program_id", "graduation_date", "outcome_status",
                             "source_kind", "collected_date", "verification_level")
 PII_COLUMNS = ("full_name", "email", "profile_url", "evidence_url")
+#: Columns derived from the PII columns while reading (the PII columns themselves are dropped).
+PII_DERIVED = ("person_key", "evidence_domain", "evidence_kind")
 
 TABLES = [
     Table(
@@ -46,7 +48,7 @@ TABLES = [
         "Curated outcome-record files as read: every cell as text, with lineage. "
         "Names, e-mails and URLs are replaced by person_key and evidence_domain before anything is stored.",
         fields=tuple(c for c in INPUT_OUTCOME_RECORDS if c not in PII_COLUMNS)
-        + ("person_key", "evidence_domain") + LINEAGE,
+        + ("person_key", "evidence_domain", "evidence_kind") + LINEAGE,
         primary_key=("source_file", "source_row_number"),
         warnings=("lineage_only", "contains_pii_hash"),
         grain="One row per data row of a curated outcome-records file.",
@@ -72,7 +74,7 @@ TABLES = [
             "prior_salary_usd", "years_experience", "outcome_status", "cirr_category",
             "nace_category", "is_in_field", "role_category", "employer_name", "job_start_date",
             "days_to_job_start", "base_salary", "salary_currency", "base_salary_usd",
-            "source_kind", "evidence_domain", "collected_date", "verification_level",
+            "source_kind", "evidence_domain", "evidence_kind", "collected_date", "verification_level",
             "data_origin", "source_file", "source_sha256", "source_row_number",
         ),
         primary_key=("record_id",),

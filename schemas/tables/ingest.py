@@ -70,7 +70,7 @@ TABLES = [
         "core_ingest__runs",
         "One row per refresh run: when, how long, what it saw. History: grows by one row per run.",
         fields=("run_id", "started_at", "finished_at", "elapsed_seconds", "run_status", "files_seen",
-                "files_read", "files_rejected", "rows_read", "rows_loaded", "rows_quarantined",
+                "files_read", "files_rejected", "files_skipped", "rows_read", "rows_loaded", "rows_quarantined",
                 "programs_count", "cohorts_count"),
         primary_key=("run_id",),
         warnings=("run_specific",),
@@ -79,10 +79,12 @@ TABLES = [
     Table(
         "core_ingest__log",
         "Per run and input file: what was done and the row counts. rows_read = rows_loaded + "
-        "rows_quarantined holds for every row. History: grows with every run.",
+        "rows_quarantined holds for every row. Every file under the curated folder has a row: "
+        "read, rejected (rejection_reason, rows_rejected), unchanged, removed, or skipped (skip_reason). "
+        "History: grows with every run.",
         fields=("run_id", "source_file", "source_sha256", "file_kind", "file_format", "ingest_action",
-                "rows_read", "rows_loaded", "rows_quarantined", "rejection_reason", "ingest_message",
-                "loaded_at"),
+                "rows_read", "rows_loaded", "rows_quarantined", "rows_rejected", "rejection_reason",
+                "skip_reason", "ingest_message", "loaded_at"),
         primary_key=("run_id", "source_file"),
         warnings=("run_specific",),
         grain="One row per run per input file.",
@@ -92,8 +94,8 @@ TABLES = [
         "The input files the warehouse currently reflects, with their hash and counts: the state "
         "used to skip unchanged files on the next run.",
         fields=("source_file", "source_sha256", "file_kind", "file_format", "file_bytes",
-                "ingest_action", "rows_read", "rows_loaded", "rows_quarantined", "rejection_reason",
-                "ingest_message", "run_id"),
+                "ingest_action", "rows_read", "rows_loaded", "rows_quarantined", "rows_rejected",
+                "rejection_reason", "ingest_message", "run_id"),
         primary_key=("source_file",),
         grain="One row per input file.",
     ),
