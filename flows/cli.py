@@ -29,9 +29,15 @@ def _print_summary(summary: dict) -> None:
     typer.echo(f"  run id              {summary['run_id']}")
     typer.echo(f"  warehouse           {summary['warehouse']} (snapshot {summary['warehouse_snapshot_id']})")
     typer.echo(f"  files               {summary['files_seen']} seen, {summary['files_read']} read, "
-               f"{summary['files_rejected']} rejected")
+               f"{summary['files_rejected']} rejected, {summary.get('files_skipped', 0)} skipped")
+    if summary.get("skipped"):
+        typer.echo("  skipped files       " + ", ".join(f"{n} {reason.replace('_', ' ')}"
+                                                       for reason, n in summary["skipped"].items())
+                   + " (outcomes sql \"SELECT source_file, skip_reason, ingest_message FROM core_ingest__log "
+                   "WHERE ingest_action = 'skipped'\")")
     typer.echo(f"  rows                {summary['rows_read']} read = {summary['rows_loaded']} loaded + "
-               f"{summary['rows_quarantined']} quarantined")
+               f"{summary['rows_quarantined']} quarantined"
+               + (f" ({summary['rows_rejected']} more in rejected files, not read)" if summary.get("rows_rejected") else ""))
     typer.echo(f"  programs, cohorts   {summary['programs_count']} programs, {summary['cohorts_count']} program cohorts")
     ages = summary.get("source_age_days", {})
 
@@ -114,7 +120,11 @@ def validate(
     """
     from flows import validation
 
-    report = validation.validate_paths(files, programs or settings.curated_dir())
+    try:
+        report = validation.validate_paths(files, programs or settings.curated_dir())
+    except Exception as exc:  # noqa: BLE001 -- a message, not a traceback (its text may quote a file's cells)
+        typer.echo(f"error: validation could not finish: {type(exc).__name__}", err=True)
+        raise typer.Exit(2)
     for line in report.lines:
         typer.echo(line)
     if report.problems:

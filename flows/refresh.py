@@ -52,16 +52,23 @@ class RunContext:
 
 @task(cache_policy=NO_CACHE)
 def discover_inputs(ctx: RunContext, folder: Path) -> list[curated.InputFile]:
-    """List curated files with their content hash; decide which changed since the last run."""
-    files = curated.discover(folder)
+    """List curated files with their content hash; decide which changed since the last run.
+
+    Every other path under the folder is logged as skipped, with its reason."""
+    found = curated.scan(folder)
+    files = found.files
     with ctx.connect() as con:
         known = warehouse.known_files(con)
         current = {f.source_file for f in files}
+        skipped = {s.source_file for s in found.skipped}
         for gone in sorted(set(known) - current):
             warehouse.delete_file_rows(con, gone)
-            ctx.actions[gone] = "removed"
+            if gone not in skipped:
+                ctx.actions[gone] = "removed"
+        warehouse.record_skipped(con, ctx.run_id, found.skipped, ctx.started_at, set(known))
     changed = [f for f in files if known.get(f.source_file) != f.sha256]
-    get_run_logger().info("%d curated files, %d new or changed", len(files), len(changed))
+    get_run_logger().info("%d curated files, %d new or changed, %d skipped", len(files), len(changed),
+                          len(found.skipped))
     return changed
 
 

@@ -30,29 +30,40 @@ def validate_paths(paths: list[Path], programs_folder: Path) -> Report:
     key = b"validate-only: keys are compared, never shown or stored"
     given = []
     for path in paths:
-        if not path.is_file():
+        if path.is_symlink() and not path.exists():
+            report.lines.append(f"{path}: file rejected: dangling symbolic link (or a link loop)")
+            report.problems += 1
+        elif not path.is_file():
             report.lines.append(f"{path}: file rejected: no such file")
             report.problems += 1
         elif path.suffix.lower() not in curated.FORMATS:
             report.lines.append(f"{path}: file rejected: unsupported format {path.suffix!r} (use .csv, .xlsx or .jsonl)")
             report.problems += 1
         else:
-            given.append(curated.input_file(path, curated.file_kind(path) or "outcome_records"))
+            try:
+                given.append(curated.input_file(path, curated.kind_by_name(path)))
+            except OSError as exc:
+                report.lines.append(f"{path}: file rejected: {curated._os_reason(exc)}")
+                report.problems += 1
+    results = {f.source_file: curated.read_file(f, assumptions, key=key) for f in given}
     reference = []
-    if not any(f.kind == "programs" for f in given):
-        # Program ids are known from the curated programs files unless the files to check bring their own.
+    if not any(r.file.kind == "programs" and not r.rejection for r in results.values()):
+        # Program ids are known from the curated programs files unless the files to check bring their own;
+        # a template is checked against the programs template beside it.
         reference = [f for f in curated.discover(programs_folder) if f.kind == "programs"]
+        for f in given:
+            template = f.path.with_name("TEMPLATE_programs.csv")
+            if f.path.name.lower().startswith("template") and template.is_file() and template != f.path:
+                reference.append(curated.input_file(template, "programs"))
 
     con = duckdb.connect()
     try:
         warehouse.ensure_tables(con)
         now = datetime.now(timezone.utc)
-        results = {}
-        for f in given + reference:
-            result = curated.read_file(f, assumptions, key=key)
+        for result in results.values():
             warehouse.load_curated_file(con, result, "validate", now)
-            if f in given:
-                results[f.source_file] = result
+        for f in reference:
+            warehouse.load_curated_file(con, curated.read_file(f, assumptions, key=key), "validate", now)
         warehouse.build_core(con)
         cross = con.execute("""SELECT source_file, failure_messages FROM core_ingest__quarantine
                                WHERE quarantine_stage = 'build' ORDER BY source_file, source_row_number""").fetchall()
@@ -67,5 +78,7 @@ def validate_paths(paths: list[Path], programs_folder: Path) -> Report:
         report.lines.extend(found)
         report.problems += len(found)
         if not found:
-            report.lines.append(f"{f.source_file}: ok ({result.rows_read} rows, {f.kind.replace('_', ' ')})")
+            note = f"; note: {result.message}" if result.message else ""
+            report.lines.append(f"{f.source_file}: ok ({result.rows_read} rows, "
+                                f"{result.file.kind.replace('_', ' ')}{note})")
     return report

@@ -233,7 +233,12 @@ def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def load_curated_file(con: duckdb.DuckDBPyConnection, result, run_id: str, loaded_at: datetime) -> None:
-    """Store one read curated file: raw rows, valid staged rows, validation quarantine, file state."""
+    """Store one read curated file: raw rows, valid staged rows, validation quarantine, file state.
+
+    Lineage and the file state carry the hash of the bytes that were parsed (``result.file``), so
+    the recorded hash always matches the rows. A rejected file stores no row: rows_read = 0 and its
+    data rows are stated in rows_rejected.
+    """
     f = result.file
     delete_file_rows(con, f.source_file)
     lineage = {"source_file": f.source_file, "source_sha256": f.sha256, "run_id": run_id, "loaded_at": loaded_at}
@@ -248,10 +253,30 @@ def load_curated_file(con: duckdb.DuckDBPyConnection, result, run_id: str, loade
     state = pd.DataFrame([{
         "source_file": f.source_file, "source_sha256": f.sha256, "file_kind": f.kind, "file_format": f.file_format,
         "file_bytes": f.bytes, "ingest_action": "rejected" if result.rejection else "read",
-        "rows_read": result.rows_read, "rows_loaded": 0, "rows_quarantined": len(result.quarantine),
+        "rows_read": result.rows_read, "rows_loaded": 0,
+        "rows_quarantined": 0 if result.rejection else len(result.quarantine),
+        "rows_rejected": result.rows_rejected if result.rejection else None,
         "rejection_reason": result.rejection, "ingest_message": result.message or None, "run_id": run_id,
     }])
     insert_frame(con, "core_ingest__files", state)
+
+
+def record_skipped(con: duckdb.DuckDBPyConnection, run_id: str, skipped, loaded_at: datetime,
+                   previously_loaded: set[str] = frozenset()) -> int:
+    """One ingest-log row per file discovery skipped (``curated.SkippedFile``): action 'skipped' and why.
+
+    A skipped path whose rows an earlier run loaded has lost them (the caller deletes them); the
+    message says so. Returns the number of rows written.
+    """
+    rows = [{
+        "run_id": run_id, "source_file": s.source_file, "file_format": s.path.suffix.lower().lstrip(".") or None,
+        "ingest_action": "skipped", "skip_reason": s.reason,
+        "rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0,
+        "ingest_message": s.message + ("; its rows from an earlier run were removed"
+                                       if s.source_file in previously_loaded else ""),
+        "loaded_at": loaded_at} for s in skipped]
+    con.execute("DELETE FROM core_ingest__log WHERE run_id = ? AND ingest_action = 'skipped'", [run_id])
+    return insert_frame(con, "core_ingest__log", pd.DataFrame(rows))
 
 
 # --------------------------------------------------------------------------- core build (SQL)
@@ -427,18 +452,26 @@ def load_source_frames(con: duckdb.DuckDBPyConnection, source: str, frames: dict
 
 def record_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime, actions: dict[str, str],
                status: str, loaded_at: datetime) -> dict:
-    """Write this run's ingest log and run row; return the summary figures."""
+    """Write this run's ingest log and run row; return the summary figures.
+
+    Files skipped at discovery are already in the log (``record_skipped``); the summary counts them
+    by reason (``skipped``).
+    """
     files = con.execute("SELECT * FROM core_ingest__files ORDER BY source_file").df()
     log = files.copy()
     log["run_id"] = run_id
     log["ingest_action"] = [actions.get(f, "skipped_unchanged") for f in log["source_file"]]
     log["loaded_at"] = loaded_at
+    logged = {r[0] for r in con.execute("SELECT source_file FROM core_ingest__log WHERE run_id = ?", [run_id]).fetchall()}
     for removed, action in actions.items():
-        if action == "removed":
+        if action == "removed" and removed not in logged:
             log = pd.concat([log, pd.DataFrame([{"source_file": removed, "ingest_action": "removed", "run_id": run_id,
                                                  "rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0,
                                                  "loaded_at": loaded_at}])], ignore_index=True)
-    insert_frame(con, "core_ingest__log", log)
+    insert_frame(con, "core_ingest__log", log[~log["source_file"].isin(logged)])
+    skipped = dict(con.execute("""SELECT skip_reason, count(*) FROM core_ingest__log
+                                  WHERE run_id = ? AND ingest_action = 'skipped'
+                                  GROUP BY skip_reason ORDER BY skip_reason""", [run_id]).fetchall())
     finished = datetime.now(timezone.utc)
     programs, cohorts = con.execute(
         "SELECT (SELECT count(*) FROM core_programs__programs), "
@@ -448,8 +481,10 @@ def record_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime
         "elapsed_seconds": round((finished - started_at).total_seconds(), 3), "run_status": status,
         "files_seen": len(files), "files_read": sum(1 for a in actions.values() if a in ("read", "rejected")),
         "files_rejected": int((files["ingest_action"] == "rejected").sum()),
+        "files_skipped": int(sum(skipped.values())), "skipped": {k: int(v) for k, v in skipped.items()},
         "rows_read": int(files["rows_read"].sum()), "rows_loaded": int(files["rows_loaded"].sum()),
         "rows_quarantined": int(files["rows_quarantined"].sum()),
+        "rows_rejected": int(files["rows_rejected"].fillna(0).sum()),
         "programs_count": int(programs), "cohorts_count": int(cohorts),
     }
     insert_frame(con, "core_ingest__runs", pd.DataFrame([summary]))
