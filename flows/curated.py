@@ -30,6 +30,7 @@ import re
 import secrets
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -166,8 +167,16 @@ def _read_bytes(path: Path) -> bytes:
 
 def input_file(path: Path, kind: str) -> InputFile:
     """One file to read, with its lineage path, format and content hash (raises OSError when unreadable)."""
-    return InputFile(path, settings.relative(path), kind, FORMATS[path.suffix.lower()], sha256_file(path),
+    return InputFile(path, source_path(path), kind, FORMATS[path.suffix.lower()], sha256_file(path),
                      path.stat().st_size)
+
+
+def source_path(path: Path) -> str:
+    """Lineage path of a file: relative to the project root when inside it. The file itself is not
+    resolved: a link keeps its own name (and a broken or looping link can be named at all)."""
+    path = Path(path)
+    parent = settings.relative(path.parent)
+    return path.name if parent == "." else f"{parent}/{path.name}"
 
 
 def _os_reason(exc: OSError) -> str:
@@ -205,7 +214,7 @@ def _walk(root: Path, skip) -> list[Path]:
                 key = (st.st_dev, st.st_ino)
                 if key in visited:
                     skip(p, "directory_loop", "linked folder already listed as "
-                         f"{settings.relative(visited[key])}: its files are read once")
+                         f"{source_path(visited[key])}: its files are read once")
                     continue
                 visited[key] = p
                 visit(p)
@@ -238,7 +247,7 @@ def scan(folder: Path) -> Discovery:
     skipped: list[SkippedFile] = []
 
     def skip(p: Path, reason: str, message: str) -> None:
-        skipped.append(SkippedFile(p, settings.relative(p), reason, message))
+        skipped.append(SkippedFile(p, source_path(p), reason, message))
 
     files = []
     for p in _walk(Path(folder), skip):
@@ -694,6 +703,13 @@ def _shown(v) -> str:
     return repr(text)
 
 
+@lru_cache(maxsize=None)
+def _input_model(kind: str) -> type[pa.DataFrameModel]:
+    spec = SPECS[kind]
+    columns = [c for c in spec.columns if c not in PII_COLUMNS]
+    return build_model(f"input_{spec.kind}", columns, spec.required, (), spec.rules, strict=True)
+
+
 def validate_frame(text: pd.DataFrame, spec: Spec, source_file: str,
                    labels: pd.Series | None = None) -> tuple[pd.DataFrame, dict[int, list[tuple[str, str, str]]]]:
     """Type the text frame and validate it with the Pandera model generated from the metadata.
@@ -728,7 +744,7 @@ def validate_frame(text: pd.DataFrame, spec: Spec, source_file: str,
                     fail(idx, col, rule, text.at[idx, col], _rule_text(col, rule))
                     type_failed.add((idx, col))
 
-    model = build_model(f"input_{spec.kind}", columns, spec.required, (), spec.rules, strict=True)
+    model = _input_model(spec.kind)
     try:
         model.validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -903,8 +919,12 @@ def _read_file(f: InputFile, assumptions: dict, key: bytes | None) -> FileResult
     return FileResult(f, raw, valid.reset_index(drop=True), quarantine, message="; ".join(dict.fromkeys(notes)))
 
 
+_ESCAPES = {cp: f"\\u{cp:04x}" for cp in [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f, 0x200e, 0x200f,
+                                           *range(0x202a, 0x202f), *range(0x2066, 0x206a), 0x061c]}
+
+
 def _escape_controls(s: str) -> str:
-    return _CONTROL_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", s)
+    return s.translate(_ESCAPES)
 
 
 def _safe_text(text: pd.DataFrame, failures: dict) -> pd.DataFrame:
@@ -917,8 +937,7 @@ def _safe_text(text: pd.DataFrame, failures: dict) -> pd.DataFrame:
     for c in raw.columns:
         if c == "source_row_number" or c in PII_DERIVED:
             continue
-        cells = raw.loc[rows, c]
-        raw.loc[rows, c] = cells.map(lambda v: _escape_controls(v) if isinstance(v, str) else v)
+        raw.loc[rows, c] = raw.loc[rows, c].astype("str").str.translate(_ESCAPES)
     return raw
 
 
