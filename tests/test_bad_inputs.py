@@ -554,3 +554,63 @@ def test_summary_prints_skipped_files_by_reason(tmp_path, capsys):
     assert "1 read, 0 rejected, 2 skipped" in out
     assert "1 readme, 1 unsupported extension" in out
     con.close()
+
+
+# --------------------------------------------------------------------------- a row that passes reading passes every later model
+
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
+
+from schemas import VOCABULARIES  # noqa: E402
+from schemas.generate import pandera_model  # noqa: E402
+
+_DATES = st.one_of(st.dates().map(lambda d: d.isoformat()),  # years 1-9999
+                   st.sampled_from(["1949-12-31", "1950-01-01", "2099-12-31", "2100-07-01", "2262-04-12",
+                                    "2023-02-30", "２０２３-01-01", ""]))
+_NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr), st.integers(-10**12, 10**12).map(str),
+                     st.sampled_from(["1e400", "-0", "1,000", "１０００", "٦٠٠٠٠", "", "85,000.50"]))
+
+
+def _vocab(name: str):
+    return st.one_of(st.sampled_from(VOCABULARIES[name].values), st.sampled_from(["", "other ", "X"]))
+
+
+_FIELDS = {
+    "program_id": st.sampled_from(["msds-alpha", "bc-beta"]),
+    "graduation_date": _DATES, "job_start_date": _DATES, "collected_date": _DATES,
+    "cohort": st.one_of(st.just(""), st.from_regex(r"\A[0-9]{4}H[12]\Z")),
+    "prior_degree": _vocab("prior_degree"), "prior_field": _vocab("prior_field"),
+    "prior_salary": _NUMBERS, "years_experience": _NUMBERS, "base_salary": _NUMBERS,
+    "outcome_status": _vocab("outcome_status"), "role_category": _vocab("role_category"),
+    "in_field": st.sampled_from(["", "true", "false", "yes", "maybe"]),
+    "salary_currency": _vocab("currency"), "source_kind": _vocab("source_kind"),
+    "verification_level": _vocab("verification_level"),
+    "employer_name": st.text(max_size=8), "prior_role": st.text(max_size=8),
+    "evidence_url": st.sampled_from(["", "https://jane.github.io", "https://linkedin.com/in/x", "mailto:x@y.z"]),
+}
+# Each row changes a few fields of a valid record, so that many rows still pass and reach the models.
+_RECORD = st.lists(st.sampled_from(sorted(_FIELDS)), max_size=4, unique=True).flatmap(
+    lambda keys: st.fixed_dictionaries({k: _FIELDS[k] for k in keys}))
+
+
+@hsettings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(_RECORD, min_size=1, max_size=6))
+def test_every_row_that_passes_reading_passes_the_core_model(tmp_path_factory, overrides):
+    folder = tmp_path_factory.mktemp("prop")
+    rows = [record(0)] + [record(i + 1, **{k: v.replace("\r", " ").replace("\n", " ") for k, v in over.items()})
+                          for i, over in enumerate(overrides)]
+    path = write_csv(folder / "records.csv", rows)
+    [f] = curated.discover(folder)
+    result = curated.read_file(f, ASSUMPTIONS, key=KEY)
+    assert result.rejection is None
+    assert result.rows_read == len(rows) == len(result.valid) + len(result.quarantine)
+    core = result.valid.assign(data_origin="curated", source_file=f.source_file, source_sha256=result.file.sha256)
+    fields = list(schemas_tables()["core_outcomes__graduate_outcomes"].fields)
+    pandera_model("core_outcomes__graduate_outcomes").validate(core[fields], lazy=True)
+    staged = [c for c in schemas_tables()["_core_curated__outcome_records_staged"].fields]
+    pandera_model("_core_curated__outcome_records_staged").validate(core[staged], lazy=True)
+    assert len(result.valid) >= 1 and path.exists()
+
+
+def schemas_tables():
+    from schemas import TABLES
+    return TABLES
