@@ -18,7 +18,7 @@ import pytest
 
 from flows import curated
 from flows.refresh import refresh
-from tests.helpers import make_curated, record, write_csv
+from tests.helpers import make_curated, record, write_csv  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -81,9 +81,8 @@ def cells_with(path: Path, needles: list[str]) -> list[str]:
 def test_no_personal_data_in_prefect_database_or_logs(tmp_path, monkeypatch):
     from prefect.logging.handlers import APILogHandler
 
-    folder = make_curated(tmp_path / "curated", n=0)
-    write_csv(folder / "records_a.csv", [marked(i) for i in range(1, 9)]
-              + [marked(20, base_salary="-10")])                    # quarantined on read
+    folder = make_curated(tmp_path / "curated", n=8, extra=[marked(20, base_salary="-10")])  # one quarantined row
+    write_csv(folder / "records_a.csv", [marked(i) for i in range(1, 9)] + [marked(20, base_salary="-10")])
     write_csv(folder / "headerless.csv", [marked(30)], columns=None)  # rewritten below without its header
     lines = (folder / "headerless.csv").read_text().splitlines()
     (folder / "headerless.csv").write_text("\n".join(lines[1:] * 3) + "\n")  # rejected: no header row
@@ -98,15 +97,15 @@ def test_no_personal_data_in_prefect_database_or_logs(tmp_path, monkeypatch):
     monkeypatch.setattr(curated, "read_file", read_file)
 
     capture = Capture()
-    watched = [logging.getLogger(n) for n in ("prefect", "outcomes", "flows", "")]
+    watched = [logging.getLogger(n) for n in ("prefect", "outcomes", "flows")]
     levels = [lg.level for lg in watched]
-    for lg in watched:
+    for lg in watched:  # every record these loggers emit, whatever the configured levels
         lg.addHandler(capture)
         lg.setLevel(logging.DEBUG)
     try:
         summary = refresh(curated_folder=str(folder), warehouse_path=str(tmp_path / "wh" / "outcomes.duckdb"),
                           offline=True, sources=[])
-        APILogHandler.flush()
+        APILogHandler().flush()  # send the queued log lines to the API now
     finally:
         for lg, level in zip(watched, levels):
             lg.removeHandler(capture)
