@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 import typer
 
@@ -64,13 +65,15 @@ def refresh(
     source: Optional[List[str]] = typer.Option(None, "--source", help="Refresh only this public source (repeatable)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout (for cron and CI)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors (and the JSON summary with --json)."),
+    allow_empty: bool = typer.Option(False, "--allow-empty", help="Publish even when the curated folder is missing "
+                                     "or empty, or every curated program would be removed (refused otherwise)."),
 ) -> None:
     """Ingest curated files and public sources, validate, load and publish the warehouse.
 
-    Exit codes: 0 published; 1 the refresh failed (the published warehouse is unchanged);
-    3 another refresh holds the lock (see --wait).
+    Exit codes: 0 published; 1 the refresh failed or was refused (the published warehouse and
+    reports are unchanged); 3 another refresh holds the lock (see --wait).
     """
-    from flows import progress
+    from flows import preflight, progress
     from flows.warehouse import RefreshLocked, lock_holder
 
     published = warehouse or settings.warehouse_path()
@@ -79,32 +82,86 @@ def refresh(
         typer.echo(f"error: another refresh is running on {published} ({holder}); "
                    "wait for it or pass --wait SECONDS", err=True)
         raise typer.Exit(3)
+    try:  # the flow checks again (authoritative); here the answer comes before Prefect's start-up
+        preflight.check_sources(list(source) if source else None)
+        preflight.check_curated_folder(curated or settings.curated_dir(), allow_empty)
+    except (preflight.RefusedToPublish, preflight.UnknownSource) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1)
     if quiet:
         os.environ["PREFECT_LOGGING_LEVEL"] = "ERROR"
-    from flows.refresh import ReportsFailed, refresh as refresh_flow
+    with _prefect_api(tip=not (quiet or as_json)):
+        from flows.refresh import ReportsFailed, refresh as refresh_flow
 
-    previous = progress.install(progress.terminal_reporter(quiet=quiet))
-    try:
-        summary = refresh_flow(curated_folder=str(curated) if curated else None,
-                               warehouse_path=str(warehouse) if warehouse else None,
-                               assumptions_file=str(assumptions) if assumptions else None, wait_seconds=wait,
-                               offline=offline, sources=list(source) if source else None)
-    except RefreshLocked as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(3)
-    except ReportsFailed as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1)
-    except Exception as exc:
-        typer.echo(f"error: refresh failed, the published warehouse is unchanged: {type(exc).__name__}: {exc}",
-                   err=True)
-        raise typer.Exit(1)
-    finally:
-        progress.install(previous).close()
+        previous = progress.install(progress.terminal_reporter(quiet=quiet))
+        try:
+            summary = refresh_flow(curated_folder=str(curated) if curated else None,
+                                   warehouse_path=str(warehouse) if warehouse else None,
+                                   assumptions_file=str(assumptions) if assumptions else None, wait_seconds=wait,
+                                   offline=offline, sources=list(source) if source else None,
+                                   allow_empty=allow_empty)
+        except RefreshLocked as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(3)
+        except (ReportsFailed, preflight.RefusedToPublish, preflight.UnknownSource) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1)
+        except Exception as exc:
+            typer.echo(f"error: refresh failed, the published warehouse is unchanged: {type(exc).__name__}: {exc}",
+                       err=True)
+            raise typer.Exit(1)
+        finally:
+            progress.install(previous).close()
     if as_json:
         typer.echo(json.dumps(summary, default=str, indent=2))
     elif not quiet:
         _print_summary(summary)
+    if not quiet:
+        for line in summary.get("run_warnings") or []:
+            typer.echo(f"warning: {line}", err=True)
+
+
+class _Terminated(SystemExit):
+    """SIGTERM, turned into an exception so that clean-up (build file, temporary server) runs."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise _Terminated(128 + signum)
+
+
+@contextmanager
+def _prefect_api(tip: bool) -> Iterator[None]:
+    """The Prefect API of one refresh: PREFECT_API_URL when set, else a private temporary server.
+
+    The private server is this process's child and dies with it, even when this process is
+    killed (``flows.prefect_server``); SIGTERM stops the refresh through its clean-up path.
+    """
+    import signal
+
+    from flows import prefect_server
+
+    previous_handler = signal.signal(signal.SIGTERM, _on_sigterm)
+    server = None
+    try:
+        if not os.environ.get("PREFECT_API_URL"):
+            timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS",
+                                           settings.EPHEMERAL_STARTUP_TIMEOUT_SECONDS))
+            try:
+                server = prefect_server.start(timeout)
+            except prefect_server.ServerStartError as exc:
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(1)
+            os.environ["PREFECT_API_URL"] = server.api_url
+            if tip:
+                typer.echo(f"tip: `make server` and PREFECT_API_URL=http://127.0.0.1:4200/api make refreshes start "
+                           f"{server.startup_seconds:.0f} s faster (Prefect's temporary server took that long)",
+                           err=True)
+        yield
+    finally:
+        if server is not None:
+            server.stop()
+            os.environ.pop("PREFECT_API_URL", None)
+        signal.signal(signal.SIGTERM, previous_handler)
 
 
 @app.command()
@@ -272,12 +329,14 @@ def serve(
     assumptions: Optional[Path] = typer.Option(None, help="TOML file overriding flows/assumptions.toml."),
     wait: float = typer.Option(900.0, help="Seconds a scheduled run waits for a refresh already running."),
     paused: bool = typer.Option(False, help="Register the schedule paused."),
-    offline: bool = typer.Option(False, "--offline", help="Scheduled runs use the newest snapshots (no fetching)."),
+    offline: bool = typer.Option(True, "--offline/--online", help="Scheduled runs use the newest snapshots "
+                                 "(default) or fetch every public source (--online; needs the network)."),
 ) -> None:
     """Serve the refresh flow on a cron schedule against the Prefect server in PREFECT_API_URL.
 
-    Runs until stopped (Ctrl-C). Start a server first, e.g. `make server`, then
-    `PREFECT_API_URL=http://127.0.0.1:4200/api outcomes serve`.
+    Runs until stopped (Ctrl-C or SIGTERM). Start a server first, e.g. `make server`, then
+    `PREFECT_API_URL=http://127.0.0.1:4200/api outcomes serve`. Scheduled runs are offline
+    unless --online is given.
     """
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -296,17 +355,22 @@ def serve(
         validate_cron(cron)
     except ValueError as exc:
         _fail(str(exc))
+    from flows.prefect_server import server_answers
+
+    problem = server_answers(api)
+    if problem:
+        _fail(f"no Prefect server answers at {api} ({problem}): start one (`make server`) or fix PREFECT_API_URL")
     if _USER_LOG_LEVEL is None:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"  # the runs' logs are what the UI shows
-    from prefect.schedules import Cron
-
-    from flows.refresh import refresh as refresh_flow
+    from flows.scheduling import serve_refresh
 
     params = deployment_parameters(curated, warehouse, assumptions, wait, offline)
-    typer.echo(f"serving deployment refresh/{name}: cron {cron!r} ({timezone}) against {api}", err=True)
-    refresh_flow.serve(name=name, schedules=[Cron(cron, timezone=timezone)], parameters=params, paused=paused,
-                       description="Scheduled refresh of the alumni-outcomes warehouse.",
-                       tags=["alumni-outcomes"], print_starting_message=False)
+    typer.echo(f"serving deployment refresh/{name}: cron {cron!r} ({timezone}), "
+               f"{'offline' if offline else 'online'}, against {api}", err=True)
+    try:
+        serve_refresh(name, cron, timezone, params, paused)
+    except Exception as exc:  # the server went away during registration: one line, not a traceback
+        _fail(f"serving refresh/{name} failed: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}", code=1)
 
 
 @app.command()

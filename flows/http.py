@@ -15,7 +15,9 @@ Behaviour:
 - at most ``max_attempts`` attempts, then ``FetchError`` naming the URL (key removed), the last
   status and reason; other 4xx answers raise ``FetchError`` at once (retrying cannot help);
 - a descriptive User-Agent (``alumni-outcomes/<version> (...; research data pipeline)``);
-- logging through the standard logger ``outcomes.http``, every URL and message redacted.
+- logging through the standard logger ``outcomes.http``, every URL and message redacted; log lines
+  and ``FetchError`` messages show a URL in its short form (``short_url``: host and path, never the
+  query string, at most ``SHORT_URL_MAX`` characters), the ``url`` attribute keeps it whole (redacted).
 
 Keys: ``api_key(*env_names)`` reads the first non-empty variable and remembers the value, so
 that ``redact()`` removes it from any text (by value, whatever the parameter name), and
@@ -104,6 +106,22 @@ def redact_url(url: str | httpx.URL) -> str:
     parts = urlsplit(str(url))
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_secret_name(k)]
     return redact(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment)))
+
+
+#: Longest URL a log line or an error message shows (a query string can run to hundreds of characters).
+SHORT_URL_MAX = 80
+
+
+def short_url(url: str | httpx.URL) -> str:
+    """``host/path`` of a URL, without scheme, query string or fragment, cut to ``SHORT_URL_MAX`` characters.
+
+    What log lines show: enough to tell which endpoint failed, never parameters or keys.
+    """
+    parts = urlsplit(str(url))
+    text = redact(f"{parts.hostname or ''}{parts.path}") or redact(str(url))[:SHORT_URL_MAX]
+    if parts.query:
+        text += "?..."
+    return text if len(text) <= SHORT_URL_MAX else text[:SHORT_URL_MAX - 3] + "..."
 
 
 class RedactingFilter(logging.Filter):
@@ -255,7 +273,8 @@ class RetryingClient:
         self._sleep(seconds)
 
     def request(self, method: str, url: str, *, params: dict | None = None, json: Any = None) -> httpx.Response:
-        shown = redact_url(httpx.URL(url, params=params) if params else url)
+        full = redact_url(httpx.URL(url, params=params) if params else url)
+        shown = short_url(full)
         last_status: int | None = None
         last_reason = ""
         for attempt in range(1, self.max_attempts + 1):
@@ -264,7 +283,10 @@ class RetryingClient:
                 logger.debug("%s %s (attempt %d/%d)", method, shown, attempt, self.max_attempts)
                 response = self._client.request(method, url, params=params, json=json)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
-                last_status, last_reason = None, f"{type(exc).__name__}: {redact(exc) or 'no detail'}"
+                detail = " ".join((redact(exc) or "no detail").split())
+                if len(detail) > 160:  # transport errors may quote the whole URL
+                    detail = detail[:157] + "..."
+                last_status, last_reason = None, f"{type(exc).__name__}: {detail}"
             else:
                 status = response.status_code
                 if status < 400:
@@ -273,7 +295,7 @@ class RetryingClient:
                 last_status, last_reason = status, response.reason_phrase or ""
                 if status not in RETRY_STATUSES:
                     raise FetchError(f"{method} {shown} failed: HTTP {status} {last_reason}".rstrip(),
-                                     url=shown, status=status, reason=last_reason, attempts=attempt)
+                                     url=full, status=status, reason=last_reason, attempts=attempt)
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
             if attempt == self.max_attempts:
                 break
@@ -285,7 +307,7 @@ class RetryingClient:
         what = f"HTTP {last_status} {last_reason}".rstrip() if last_status else last_reason
         logger.error("%s %s failed after %d attempts: %s", method, shown, self.max_attempts, what)
         raise FetchError(f"{method} {shown} failed after {self.max_attempts} attempts: {what}",
-                         url=shown, status=last_status, reason=last_reason, attempts=self.max_attempts)
+                         url=full, status=last_status, reason=last_reason, attempts=self.max_attempts)
 
 
 def parse_json(response: httpx.Response, what: str = "response") -> Any:
@@ -295,7 +317,7 @@ def parse_json(response: httpx.Response, what: str = "response") -> Any:
     except ValueError as exc:
         head = response.content[:80].decode("utf-8", "replace")
         raise ResponseFormatError(
-            f"{what} from {redact_url(response.request.url)} is not valid JSON ({exc}); body starts {head!r}",
+            f"{what} from {short_url(response.request.url)} is not valid JSON ({exc}); body starts {head!r}",
             url=str(response.request.url), status=response.status_code) from None
 
 

@@ -2,7 +2,12 @@
 
 Each task wraps plain functions from ``flows.curated`` (read and validate curated files)
 and ``flows.warehouse`` (load, build, publish). Only I/O against the network retries.
-Tasks take no cache (their inputs are frames and connections, not cacheable values).
+
+Personal data never reaches Prefect: one task per curated file reads, validates and loads it
+(the frames of raw rows live and die inside that task), tasks take paths and ids and return
+counts, no task persists its result or takes a cache, and what they log names files, counts
+and rules, never a value of a personal-data column. ``flows.preflight`` holds the rules that
+refuse to publish a warehouse that silently lost data.
 """
 
 from __future__ import annotations
@@ -14,12 +19,14 @@ from pathlib import Path
 from typing import Iterator
 
 import duckdb
+import httpx
+import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import curated, progress, settings, snapshots, warehouse
+from flows import curated, preflight, progress, settings, snapshots, warehouse
 from flows.config import load_assumptions
-from flows.http import RetryingClient
+from flows.http import FetchError, RetryingClient, short_url
 from flows.sources import Source, load_connectors
 from flows.sources.config import source_config
 from flows.stats import build_out_tables
@@ -39,6 +46,7 @@ class RunContext:
     assumptions: dict
     actions: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    not_refreshed: dict[str, str] = field(default_factory=dict)  # online sources whose fetch failed: reason
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -50,7 +58,11 @@ class RunContext:
             con.close()
 
 
-@task(cache_policy=NO_CACHE)
+#: Every task: no cache key and no stored result (inputs are paths and ids; results are counts).
+PRIVATE = {"cache_policy": NO_CACHE, "persist_result": False}
+
+
+@task(**PRIVATE)
 def discover_inputs(ctx: RunContext, folder: Path) -> list[curated.InputFile]:
     """List curated files with their content hash; decide which changed since the last run.
 
@@ -72,34 +84,74 @@ def discover_inputs(ctx: RunContext, folder: Path) -> list[curated.InputFile]:
     return changed
 
 
-@task(cache_policy=NO_CACHE)
-def read_and_validate(ctx: RunContext, f: curated.InputFile) -> curated.FileResult:
-    result = curated.read_file(f, ctx.assumptions)
-    log = get_run_logger()
-    if result.rejection:
-        log.warning("%s rejected: %s", f.source_file, result.rejection)
-    else:
-        log.info("%s: %d rows, %d valid, %d quarantined", f.source_file, result.rows_read, len(result.valid),
-                 len(result.quarantine))
-    return result
+#: Rejection reasons whose whole text is safe to log (they quote the project's own column names and
+#: rules only); any other reason may quote a cell or a header line and is logged by its kind alone.
+_SAFE_REJECTIONS = ("missing required column(s):", "wrong encoding:", "unreadable: the file is empty", "could not be read:")
 
 
-@task(cache_policy=NO_CACHE)
-def load_curated(ctx: RunContext, result: curated.FileResult) -> None:
+def loggable_rejection(reason: str) -> str:
+    """A rejection reason fit for Prefect's log: whole when it cannot quote the file, else its kind."""
+    if reason.startswith(_SAFE_REJECTIONS) or (reason.startswith("column '") and reason.endswith("as a whole")):
+        return reason
+    kind = reason.split(":", 1)[0]
+    return f"{kind} (details in core_ingest__files.rejection_reason)"
+
+
+@task(**PRIVATE)
+def ingest_curated_file(ctx: RunContext, f: curated.InputFile) -> dict:
+    """Read, validate and load one curated file; return its counts.
+
+    The file's rows (names, e-mails, URLs before scrubbing) exist only inside this task: it
+    takes a path and returns counts. A failure of the reading code itself rejects the file
+    (the run goes on) with the exception's type only, since its text may quote a cell.
+    """
+    try:
+        result = curated.read_file(f, ctx.assumptions)
+    except Exception as exc:  # noqa: BLE001 - one bad file never fails the whole run
+        empty = pd.DataFrame()
+        result = curated.FileResult(f, empty, empty, empty, rejection=(
+            f"could not be read: {type(exc).__name__} (run `outcomes validate {f.source_file}` for details)"))
     with ctx.connect() as con:
         warehouse.load_curated_file(con, result, ctx.run_id, ctx.started_at)
-    ctx.actions[result.file.source_file] = "rejected" if result.rejection else "read"
+    ctx.actions[f.source_file] = "rejected" if result.rejection else "read"
+    counts = {"source_file": f.source_file, "rows_read": result.rows_read, "rows_valid": len(result.valid),
+              "rows_quarantined": len(result.quarantine), "rejected": result.rejection is not None}
+    log = get_run_logger()
+    if result.rejection:
+        log.warning("%s rejected: %s", f.source_file, loggable_rejection(result.rejection))
+    else:
+        log.info("%s: %d rows, %d valid, %d quarantined", f.source_file, counts["rows_read"], counts["rows_valid"],
+                 counts["rows_quarantined"])
+    return counts
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[10, 60])
-def extract_source(ctx: RunContext, source: Source, client: RetryingClient | None) -> snapshots.ExtractResult:
+@task(**PRIVATE)
+def curated_state(ctx: RunContext) -> dict[str, int]:
+    """Curated programs, records and files of the build file (counts only)."""
+    with ctx.connect() as con:
+        return preflight.curated_state(con)
+
+
+@task(**PRIVATE, retries=2, retry_delay_seconds=[10, 60])
+def extract_source(ctx: RunContext, source: Source, client: "RunClient | None") -> snapshots.ExtractResult:
     """Fetch a public source into a new raw snapshot, or fall back to its newest snapshot (I/O: retries)."""
     result = snapshots.extract(source, settings.raw_dir(), client, source_config(source.name), offline=client is None)
-    get_run_logger().info("%s: %s", source.name, result.message)
+    log = get_run_logger()
+    if client is not None and source.fetch is not None and result.status != "fresh":
+        ctx.not_refreshed[source.name] = _reason(result.message, source.name)
+        log.warning("%s", result.message)
+    else:
+        log.info("%s", result.message)
     return result
 
 
-@task(cache_policy=NO_CACHE)
+def _reason(message: str, name: str) -> str:
+    """The reason part of a fallback message (``<name>: fetch failed: ...; using snapshot ...``)."""
+    text = message.removeprefix(f"{name}: ")
+    return text.split("; using snapshot")[0].split("; no snapshot under")[0]
+
+
+@task(**PRIVATE)
 def load_source(ctx: RunContext, source: Source, extracted: snapshots.ExtractResult) -> None:
     """Transform a snapshot into validated tables and replace that source's rows in one transaction."""
     snap = extracted.snapshot_dir
@@ -127,7 +179,7 @@ def load_source(ctx: RunContext, source: Source, extracted: snapshots.ExtractRes
     ctx.sources[source.name] = status
 
 
-@task(cache_policy=NO_CACHE)
+@task(**PRIVATE)
 def load_program_links(ctx: RunContext, source: Source) -> None:
     """The curated crosswalk from programs to public identifiers (data/raw/links)."""
     folder = settings.raw_dir() / "links"
@@ -147,20 +199,29 @@ def load_program_links(ctx: RunContext, source: Source) -> None:
     ctx.sources[source.name] = "fresh"
 
 
-@task(cache_policy=NO_CACHE)
+@task(**PRIVATE)
 def build_core_tables(ctx: RunContext) -> None:
     with ctx.connect() as con:
         warehouse.build_core(con)
 
 
-@task(cache_policy=NO_CACHE)
+@task(**PRIVATE)
+def check_nothing_lost(ctx: RunContext, before: dict[str, int], folder: Path, allow_empty: bool) -> dict[str, int]:
+    """Refuse to publish when every curated file was rejected or every published curated program would go."""
+    with ctx.connect() as con:
+        after = preflight.curated_state(con)
+    preflight.check_nothing_lost(before, after, folder, allow_empty)
+    return after
+
+
+@task(**PRIVATE)
 def build_statistics(ctx: RunContext) -> list[str]:
     """Every out table: placement, salaries, benchmarks, costs and ROI (flows.stats)."""
     with ctx.connect() as con:
         return build_out_tables(con, ctx.assumptions) + build_report_tables(con, ctx.assumptions)
 
 
-@task(cache_policy=NO_CACHE)
+@task(**PRIVATE)
 def record_and_publish(ctx: RunContext) -> dict:
     with ctx.connect() as con:
         summary = warehouse.record_run(con, ctx.run_id, ctx.started_at, ctx.actions, "succeeded", ctx.started_at)
@@ -173,7 +234,45 @@ def record_and_publish(ctx: RunContext) -> dict:
     return summary
 
 
-@task(cache_policy=NO_CACHE)
+def run_warnings(not_refreshed: dict[str, str], attempted: list[str], ages: dict[str, float | None]) -> list[str]:
+    """One line per public source this online run failed to refresh, with its age and reason.
+
+    ``attempted``: the sources the run tried to fetch. When none of them could be refreshed, the
+    first line says so: the run published old public data only.
+    """
+    lines = []
+    if attempted and set(attempted) <= set(not_refreshed):
+        lines.append(f"no public source could be refreshed ({len(attempted)} tried): the warehouse holds older "
+                     "snapshots only")
+    for name in sorted(not_refreshed):
+        age = ages.get(name)
+        kept = f"kept its snapshot ({age:.0f} days old)" if age is not None else "no snapshot (missing)"
+        lines.append(f"{name} not refreshed, {kept}: {not_refreshed[name]}")
+    return lines
+
+
+def warnings_markdown(lines: list[str]) -> str:
+    def md(text: str) -> str:
+        return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>" else ch for ch in text)
+    return "\n".join(["# Run warnings", "", *(f"- {md(line)}" for line in lines)])
+
+
+@task(**PRIVATE)
+def report_warnings(ctx: RunContext, summary: dict, attempted: list[str]) -> list[str]:
+    """Stale or missing public sources of an online run: a warning log line and a markdown artifact."""
+    from prefect.artifacts import create_markdown_artifact
+
+    lines = run_warnings(ctx.not_refreshed, attempted, summary.get("source_age_days", {}))
+    log = get_run_logger()
+    for line in lines:
+        log.warning("%s", line)
+    if lines:
+        create_markdown_artifact(key="refresh-warnings", markdown=warnings_markdown(lines),
+                                 description=f"Run {ctx.run_id}: public sources not refreshed")
+    return lines
+
+
+@task(**PRIVATE)
 def write_reports(ctx: RunContext) -> dict:
     """Per-program reports from the just-published warehouse (read-only), published as artifacts."""
     from flows.reports import build_reports, publish_artifacts
@@ -193,22 +292,60 @@ def make_client() -> RetryingClient:
     return RetryingClient()
 
 
-@flow(name="refresh", log_prints=True)
+#: Transport errors that mean the machine has no network at all (not one host down).
+_NO_NETWORK = ("name resolution", "name or service not known", "network is unreachable",
+               "no address associated", "nodename nor servname")
+
+
+class RunClient:
+    """A run's HTTP client: after a request could not connect at all, later ones fail at once.
+
+    A host that refused or timed out every attempt is not asked again in this run; a failure to
+    resolve names or reach any network stops every later fetch. Without this, a run with no
+    network spends the client's whole retry budget on every source, one after the other.
+    """
+
+    def __init__(self, client) -> None:
+        self._client = client
+        self.down_hosts: dict[str, str] = {}
+        self.no_network: str | None = None
+
+    def request(self, method: str, url: str, **kwargs):
+        host = httpx.URL(url).host
+        known = self.no_network or self.down_hosts.get(host)
+        if known:
+            raise FetchError(f"{method} {short_url(url)} not attempted: {known}", url=url)
+        try:
+            return self._client.request(method, url, **kwargs)
+        except FetchError as exc:
+            if exc.status is None and exc.reason:
+                if any(s in exc.reason.lower() for s in _NO_NETWORK):
+                    self.no_network = f"no network earlier in this run ({exc.reason})"
+                else:
+                    self.down_hosts[host] = f"{host} did not answer earlier in this run ({exc.reason})"
+            raise
+
+    def __repr__(self) -> str:
+        return f"RunClient({self._client!r})"
+
+
+@flow(name="refresh", log_prints=True, persist_result=False)
 def refresh(curated_folder: str | None = None, warehouse_path: str | None = None,
             assumptions_file: str | None = None, wait_seconds: float = 0.0, offline: bool = False,
-            sources: list[str] | None = None) -> dict:
+            sources: list[str] | None = None, allow_empty: bool = False) -> dict:
     """Curated files and public sources -> validation -> DuckDB warehouse -> statistics, published atomically.
 
     ``sources``: names of the public sources to refresh (default all); the others keep what the
     published warehouse holds. ``offline``: no network; every source uses its newest snapshot.
+    ``allow_empty``: publish even when the curated folder is missing or empty, or when every
+    curated program would be removed (refused otherwise: ``preflight.RefusedToPublish``).
     """
     registry = load_connectors()
-    unknown = sorted(set(sources or []) - set(registry))
-    if unknown:
-        raise ValueError(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(sorted(registry))}")
+    preflight.check_sources(sources, list(registry))
     selected = [registry[n] for n in sorted(registry) if sources is None or n in sources]
     published = Path(warehouse_path) if warehouse_path else settings.warehouse_path()
     folder = Path(curated_folder) if curated_folder else settings.curated_dir()
+    preflight.check_curated_folder(folder, allow_empty)
     with warehouse.refresh_lock(published, wait_seconds):
         run_id = settings.new_run_id()
         assumptions = load_assumptions(Path(assumptions_file) if assumptions_file else None)  # fail before building
@@ -216,27 +353,34 @@ def refresh(curated_folder: str | None = None, warehouse_path: str | None = None
         ctx = RunContext(run_id, datetime.now(timezone.utc), published, build, assumptions)
         try:
             with progress.stage("Discover curated files"):
+                before = curated_state(ctx)  # what the published warehouse holds
                 changed = discover_inputs(ctx, folder)
             with progress.stage("Read, validate and load", total=len(changed)):
                 for f in changed:
-                    load_curated(ctx, read_and_validate(ctx, f))
+                    ingest_curated_file(ctx, f)
                     warehouse.pause_point("load")  # test hook: mid-load, after the first file
                     progress.advance()
+            attempted: list[str] = []
             with progress.stage("Public sources", total=len(selected)):
-                with (make_client() if not offline else _no_client()) as client:
+                with (make_client() if not offline else _no_client()) as http_client:
+                    client = RunClient(http_client) if http_client is not None else None
                     for source in selected:
                         if source.name == "program_links":
                             load_program_links(ctx, source)
                         else:
+                            if client is not None and source.fetch is not None:
+                                attempted.append(source.name)
                             load_source(ctx, source, extract_source(ctx, source, client))
                         progress.advance()
             with progress.stage("Build core tables"):
                 build_core_tables(ctx)
+                check_nothing_lost(ctx, before, folder, allow_empty)
             with progress.stage("Statistics"):
                 warehouse.pause_point("statistics")  # keep at the start of the statistics stage
                 build_statistics(ctx)
             with progress.stage("Record and publish"):
                 summary = record_and_publish(ctx)
+                summary["run_warnings"] = report_warnings(ctx, summary, attempted)
             with progress.stage("Reports"):  # after publishing: reports read the published warehouse and its snapshot id
                 try:
                     summary.update(write_reports(ctx))

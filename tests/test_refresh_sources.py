@@ -46,6 +46,21 @@ def env(tmp_path, monkeypatch):
     return raw, make_curated(tmp_path / "curated", n=12), tmp_path / "wh" / "outcomes.duckdb"
 
 
+def _artifact(flow_run_id, key: str) -> str:
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
+
+    async def read():
+        async with get_client() as client:
+            return await client.read_artifacts(artifact_filter=ArtifactFilter(
+                flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]), key=ArtifactFilterKey(any_=[key])))
+
+    [artifact] = asyncio.run(read())
+    return artifact.data
+
+
 def use_transport(monkeypatch, handler):
     monkeypatch.setattr(refresh_module, "make_client", lambda: http.RetryingClient(
         transport=httpx.MockTransport(handler), sleep=lambda s: None, rng=lambda a, b: 0.0, max_attempts=3))
@@ -67,9 +82,18 @@ def test_online_fetch_then_failure_falls_back_to_the_new_snapshot(env, monkeypat
 
     failures = []
     use_transport(monkeypatch, failing_handler(failures))
-    summary = refresh(curated_folder=str(curated), warehouse_path=str(wh), sources=["bls_oews"])
+    state = refresh(curated_folder=str(curated), warehouse_path=str(wh), sources=["bls_oews"], return_state=True)
+    summary = state.result()
     assert summary["sources"] == {"bls_oews": "stale"}
     assert len(failures) == 3, "bounded attempts"
+    # Completed, but not in silence: the summary, the log and an artifact say what was not refreshed.
+    assert state.is_completed()
+    assert summary["run_warnings"][0].startswith("no public source could be refreshed (1 tried)")
+    assert summary["run_warnings"][1].startswith("bls_oews not refreshed, kept its snapshot (")
+    assert "HTTP 500" in summary["run_warnings"][1] and "registrationkey" not in summary["run_warnings"][1]
+    assert any("bls_oews not refreshed" in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+    artifact = _artifact(state.state_details.flow_run_id, "refresh-warnings")
+    assert "no public source could be refreshed" in artifact and SECRET not in artifact
     assert sorted(p.name for p in (raw / "bls_oews").iterdir()) == snapshots, "a failed fetch leaves no snapshot"
     with duckdb.connect(str(wh), read_only=True) as con:
         [(status, snap, message)] = con.execute(

@@ -189,6 +189,31 @@ def _check_replaceable(out_dir: Path) -> None:
                                   "choose an empty or new folder")
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def remove_leftovers(out_dir: Path) -> list[Path]:
+    """Delete ``.<name>.tmp-<pid>-*`` and ``.<name>.old-<pid>-*`` folders beside ``out_dir`` left by a killed
+    writer (its pid no longer runs); a writer that still runs keeps its folders. Returns what was removed."""
+    removed = []
+    if not out_dir.parent.is_dir():
+        return removed
+    for kind in ("tmp", "old"):
+        for p in out_dir.parent.glob(f".{out_dir.name}.{kind}-*"):
+            head = p.name[len(f".{out_dir.name}.{kind}-"):].split("-", 1)[0]
+            if p.is_dir() and not (head.isdigit() and _pid_alive(int(head))):
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p)
+    return removed
+
+
 def _swap_in(tmp: Path, out_dir: Path) -> None:
     """Replace out_dir by tmp: two renames on one file system (a reader sees the old or the new set)."""
     for keep in KEEP:
@@ -258,7 +283,8 @@ def build_reports(warehouse_path: Path | str | None = None, out_dir: Path | str 
     finally:
         con.close()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    remove_leftovers(out_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-{os.getpid()}-", dir=out_dir.parent))
     try:
         pages, jsons = render_reports(wf, tmp)
         _swap_in(tmp, out_dir)

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ops_support import ROOT, cli, subprocess_env, write_dataset
+from ops_support import ROOT, bundled_raw_copy, cli, subprocess_env, write_dataset
 
 
 def free_port() -> int:
@@ -102,7 +102,8 @@ def built_warehouse(tmp_path_factory, prefect_api):
 def bundled_warehouse(tmp_path_factory, prefect_api):
     """A warehouse built offline from the bundled data (curated sample and public snapshots), as `make run` does."""
     tmp = tmp_path_factory.mktemp("bundled")
+    raw = bundled_raw_copy(tmp / "raw")
     warehouse = tmp / "warehouse" / "outcomes.duckdb"
-    summary = refresh_ok(tmp, prefect_api, ROOT / "data" / "raw" / "curated", warehouse,
-                         OUTCOMES_RAW_DIR=str(ROOT / "data" / "raw"), OUTCOMES_REPORTS_DIR=str(tmp / "reports"))
+    summary = refresh_ok(tmp, prefect_api, raw / "curated", warehouse, OUTCOMES_RAW_DIR=str(raw),
+                         OUTCOMES_REPORTS_DIR=str(tmp / "reports"))
     return warehouse, summary

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import os
 import random
+import shutil
+import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -108,21 +110,47 @@ def write_dataset(folder: Path, records_per_program: int = 30, seed: int = 7, ex
 
 
 def subprocess_env(tmp: Path, warehouse: Path | None = None, **extra: str) -> dict[str, str]:
-    """Environment for CLI subprocesses: private Prefect home, no telemetry, fixed person key."""
+    """Environment for CLI subprocesses: private Prefect home, no telemetry, fixed person key.
+
+    Every path the CLI may write is under ``tmp`` (warehouse, reports, raw snapshots, secrets,
+    Prefect state): a subprocess never writes the checkout's ``data/`` or ``reports/``.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "OUTCOMES_"))}
     home = tmp / "prefect-home"
     home.mkdir(parents=True, exist_ok=True)
     env.update({
         "PREFECT_HOME": str(home), "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
         "OUTCOMES_PERSON_KEY": "ops-test-person-key", "PYTHONUNBUFFERED": "1",
         "OUTCOMES_SECRETS_DIR": str(tmp / "secrets"),
         # No public-source snapshots: these tests are about publication, not sources.
         "OUTCOMES_RAW_DIR": str(tmp / "raw-empty"),
+        "OUTCOMES_REPORTS_DIR": str(tmp / "reports"),
+        "OUTCOMES_WAREHOUSE": str(warehouse if warehouse is not None else tmp / "warehouse" / "outcomes.duckdb"),
     })
-    if warehouse is not None:
-        env["OUTCOMES_WAREHOUSE"] = str(warehouse)
     env.update(extra)
     return env
+
+
+def bundled_raw_copy(dest: Path) -> Path:
+    """A copy of the data the project ships under data/raw (its tracked files: not a user's own files).
+
+    Outside a git checkout (e.g. an unpacked release) the whole folder is copied.
+    """
+    try:
+        listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "data/raw"], capture_output=True,
+                                check=True, timeout=60).stdout.decode().split("\0")
+        names = [n for n in listed if n]
+    except (OSError, subprocess.SubprocessError):
+        names = []
+    if not names:
+        shutil.copytree(ROOT / "data" / "raw", dest)
+        return dest
+    for name in names:
+        target = dest / Path(name).relative_to("data/raw")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    return dest
 
 
 def cli(*args: str) -> list[str]:

@@ -9,7 +9,9 @@ import time
 import duckdb
 import pytest
 
-from conftest import stop_process
+import httpx
+
+from conftest import start_prefect_server, stop_process
 from ops_support import ROOT, cli, subprocess_env, write_dataset
 
 
@@ -67,6 +69,7 @@ def test_serve_registers_schedule_and_triggered_run_publishes(tmp_path, prefect_
         assert schedule.active
         assert deployment.parameters["warehouse_path"] == str(warehouse.resolve())
         assert deployment.parameters["curated_folder"] == str(curated.resolve())
+        assert deployment.parameters["offline"] is True, "scheduled runs are offline unless --online"
 
         run = run_deployment("refresh/ops-test", timeout=90, poll_interval=1)
         assert run.state.is_completed(), (run.state, (tmp_path / "serve.log").read_text()[-3000:])
@@ -83,6 +86,40 @@ def test_serve_registers_schedule_and_triggered_run_publishes(tmp_path, prefect_
         log.close()
 
 
+def test_serve_refuses_a_server_that_does_not_answer(tmp_path):
+    env = subprocess_env(tmp_path, PREFECT_API_URL="http://127.0.0.1:9/api")  # nothing listens on port 9
+    done = subprocess.run(cli("serve"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: no Prefect server answers at http://127.0.0.1:9/api (")
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_serve_stops_on_sigterm_after_its_server_died(tmp_path):
+    server, api = start_prefect_server(tmp_path / "server-home")
+    curated = write_dataset(tmp_path / "curated", records_per_program=5)
+    env = subprocess_env(tmp_path, tmp_path / "wh" / "outcomes.duckdb", PREFECT_API_URL=api)
+    log = open(tmp_path / "serve.log", "w")
+    proc = subprocess.Popen(cli("serve", "--name", "ops-term", "--curated", str(curated)), cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        while httpx.get(f"{api}/deployments/name/refresh/ops-term", timeout=5).status_code != 200:
+            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()[-3000:]
+            time.sleep(0.5)
+        time.sleep(2)  # the runner is polling
+        stop_process(server)  # the server dies first
+        time.sleep(2)
+        proc.send_signal(15)
+        started = time.monotonic()
+        proc.wait(60)
+        assert time.monotonic() - started < 30
+    finally:
+        stop_process(proc)
+        stop_process(server)
+        log.close()
+
+
 def test_prefect_yaml_deployment_matches_the_flow():
     import inspect
 
@@ -96,6 +133,7 @@ def test_prefect_yaml_deployment_matches_the_flow():
     path, name = dep["entrypoint"].split(":")
     assert (ROOT / path).is_file() and name == "refresh" and refresh.name == "refresh"
     assert set(dep["parameters"]) <= set(inspect.signature(refresh.fn).parameters)
+    assert dep["parameters"]["offline"] is True, "the README promises an offline schedule"
     for schedule in dep["schedules"]:
         validate_cron(schedule["cron"])
         assert schedule["timezone"]
