@@ -270,7 +270,7 @@ def role_wage_benchmarks(con: duckdb.DuckDBPyConnection, assumptions: dict) -> p
     country = [roi_fn.program_country(c, s) for c, s in zip(df["country_code"], df["state_code"])]
     df["country_code"] = country
     off = np.array([not roi_fn.country_has_bls_benchmark(c, assumptions["roi"]) for c in country], dtype=bool)
-    df["benchmark_note"] = [("no benchmark: the program's country is unknown" if c is None
+    df["benchmark_note"] = [("no benchmark: country unknown" if c is None
                              else f"no benchmark for this country ({c})") if o else None for c, o in zip(country, off)]
     _null(df, off, ("bls_reference_year", "bls_national_median_usd", "bls_state_median_usd"))
     df["ratio_to_bls_national"] = rate(df["median_base_salary_usd"], df["bls_national_median_usd"])

@@ -94,7 +94,7 @@ def country_loan_rate(country: str | None, roi: dict) -> tuple[float | None, str
     """
     cfg = country_settings(country, roi)
     if cfg is None:
-        return None, ("no loan rate: the program's country is unknown" if not country
+        return None, ("no loan rate: country unknown" if not country
                       else f"no loan rate for this country ({country})")
     if cfg.get("loan_rate") is not None:
         return float(cfg["loan_rate"]), None
