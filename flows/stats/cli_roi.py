@@ -44,7 +44,8 @@ def _initials(code: str) -> str:
 
 
 def suggest(value: str, choices) -> str | None:
-    """The closest choice to a mistyped value: difflib's best match, else a code whose initials it is."""
+    """The closest choice to a mistyped value: difflib's best match, else a code whose initials it is,
+    else a code with a word close to it ("maths" -> math_statistics), else a code it starts."""
     v = value.strip().lower().replace("-", "_").replace(" ", "_")
     close = difflib.get_close_matches(v, choices, n=1, cutoff=0.6)
     if close:
@@ -52,6 +53,10 @@ def suggest(value: str, choices) -> str | None:
     by_initials = [c for c in choices if _initials(c) == v.replace("_", "")]
     if len(by_initials) == 1:
         return by_initials[0]
+    parts = {part: c for c in choices for part in c.split("_") if len(part) >= 3}
+    close = difflib.get_close_matches(v, list(parts), n=1, cutoff=0.75)
+    if close:
+        return parts[close[0]]
     prefixed = [c for c in choices if c.startswith(v)] if len(v) >= 3 else []
     return prefixed[0] if len(prefixed) == 1 else None
 
