@@ -173,9 +173,9 @@ def test_people_like_me():
     # c (part-time online: no forgone earnings) ranks above a; b has 5 graduates: suppressed, last.
     assert list(df["program_id"]) == ["c", "a", "d", "b"] and list(df["rank"][:3]) == [1, 2, 3]
     top = df.set_index("program_id").loc["a"]
-    assert top.peer_group_size == 18 - 1 and top.similarity_level == "degree_field_experience"
-    # peers: 12 in field (gains 30k..41k), 5 without an in-field job (gain 0); cost ~ 40k+interest
-    assert top.payback_probability_10y == pytest.approx(12 / 17)
+    assert top.peer_group_size == 20 - 1 and top.similarity_level == "degree_field_experience"
+    # peers: 12 in field (gains 30k..41k), 7 without an in-field job, 2 of them unknown (gain 0); cost ~ 40k+interest
+    assert top.p_payback_within_10y == pytest.approx(12 / 19)
     assert df.set_index("program_id").loc["b", "is_suppressed"]
     text = format_roi_table(df)
     assert "suppressed" in text and "a " in text
@@ -293,4 +293,4 @@ def test_people_like_me_withholds_groups_with_fewer_than_k_salaries():
     row = df.set_index("program_id").loc["e"]
     assert bool(row.is_suppressed) and row.suppression_reason == "fewer than k=10 peers with an in-field salary"
     assert row.expected_salary_usd is None or pd.isna(row.expected_salary_usd)
-    assert row.payback_probability_3y is None or pd.isna(row.payback_probability_3y)
+    assert row.p_payback_within_3y is None or pd.isna(row.p_payback_within_3y)

@@ -104,3 +104,14 @@ def test_program_costs_components():
     assert c.total_usd == pytest.approx(20_000 + 3200 + 50_000 + c.loan_interest_usd)
     part = R.program_costs(20_000, 12, "online", "part_time", 50_000, roi)
     assert part.living_relocation_usd == 0 and part.forgone_earnings_usd == 0
+
+
+def test_salary_bound_sql_by_data_origin():
+    a = {"salary_plausibility": {"max_base_salary_usd": 1_000_000.0,
+                                 "max_base_salary_usd_by_origin": {"freecodecamp_2016": 250_000.0, "o'brien": 5.0}}}
+    sql = R.salary_bound_sql(a, "o")
+    con = duckdb.connect()
+    got = con.execute(f"SELECT o, {sql} FROM (VALUES ('curated'), ('freecodecamp_2016'), ('o''brien')) t(o) ORDER BY o").fetchall()
+    assert got == [("curated", 1_000_000.0), ("freecodecamp_2016", 250_000.0), ("o'brien", 5.0)]
+    assert R.salary_bound_sql({}) == "'infinity'::DOUBLE"  # no bound configured: nothing is set aside
+    assert R.max_base_salary_usd(a, "freecodecamp_2016") == 250_000 and R.max_base_salary_usd(a, "curated") == 1_000_000

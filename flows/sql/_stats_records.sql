@@ -3,7 +3,9 @@
 -- parameters (the names in braces below): in_field_codes, the CIRR codes counted as employed in
 -- field (1A-1E); career_nace, the NACE categories of the career outcomes rate; windows, one
 -- in_field_<d>d flag per window of [stats] windows_days (in field and started by day d, or start
--- unknown and collected by day d).
+-- unknown and collected by day d); salary_bound, the plausible maximum of a USD salary by the
+-- record's data_origin ([salary_plausibility]): a base or prior salary above it is left out of
+-- every salary figure (salary_usd, prior_salary_usd are NULL) and flagged is_salary_outlier.
 WITH source AS (
     SELECT * FROM core_outcomes__graduate_outcomes
 ),
@@ -14,7 +16,8 @@ joined AS (
     SELECT s.*, p.pathway, p.modality, p.pacing,
            coalesce(s.days_to_job_start, date_diff('day', s.graduation_date, s.job_start_date)) AS days_start,
            date_diff('day', s.graduation_date, s.collected_date) AS days_collected,
-           s.cirr_category IN ({in_field_codes}) AS in_field
+           s.cirr_category IN ({in_field_codes}) AS in_field,
+           {salary_bound} AS salary_bound
     FROM source s LEFT JOIN programs p USING (program_id)
 ),
 flagged AS (
@@ -27,10 +30,13 @@ flagged AS (
            nace_category = 'continuing_education' AS continuing_education,
            {windows},
            CASE WHEN in_field THEN days_start END AS in_field_days_start,
-           CASE WHEN in_field THEN base_salary_usd END AS salary_usd,
-           CASE WHEN in_field AND base_salary_usd IS NOT NULL THEN prior_salary_usd END AS salary_prior_usd,
+           CASE WHEN in_field AND base_salary_usd <= salary_bound THEN base_salary_usd END AS salary_usd,
+           CASE WHEN in_field AND base_salary_usd <= salary_bound AND prior_salary_usd <= salary_bound
+                THEN prior_salary_usd END AS salary_prior_usd,
            verification_level = 'self_reported' AS self_reported,
-           prior_salary_usd
+           CASE WHEN prior_salary_usd <= salary_bound THEN prior_salary_usd END AS prior_salary_usd,
+           coalesce(base_salary_usd > salary_bound, false) OR coalesce(prior_salary_usd > salary_bound, false)
+               AS is_salary_outlier
     FROM joined
 )
 SELECT * FROM flagged

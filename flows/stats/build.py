@@ -57,7 +57,8 @@ def create_records_view(con: duckdb.DuckDBPyConnection, assumptions: dict) -> No
         f"in_field AND (days_start <= {d} OR (days_start IS NULL AND days_collected <= {d})) AS in_field_{d}d"
         for d in windows(assumptions))
     sql = (SQL_DIR / "_stats_records.sql").read_text().format(
-        in_field_codes=_q(IN_FIELD_CODES), career_nace=_q(CAREER_NACE), windows=win)
+        in_field_codes=_q(IN_FIELD_CODES), career_nace=_q(CAREER_NACE), windows=win,
+        salary_bound=roi_fn.salary_bound_sql(assumptions))
     con.execute("CREATE OR REPLACE TEMP VIEW _stats_records AS " + sql)
 
 
@@ -252,7 +253,7 @@ def role_wage_benchmarks(con: duckdb.DuckDBPyConnection, assumptions: dict) -> p
             GROUP BY program_id, role_category
         ),
         final AS (
-            SELECT pr.program_id, pr.role_category, x.soc_code, x.soc_title, p.state_code,
+            SELECT pr.program_id, pr.role_category, x.soc_code, x.soc_title, p.state_code, p.country_code,
                    pr.salary_reported_count, pr.median_base_salary_usd,
                    n.reference_year AS bls_reference_year, n.wage_usd AS bls_national_median_usd,
                    s.wage_usd AS bls_state_median_usd
@@ -265,6 +266,13 @@ def role_wage_benchmarks(con: duckdb.DuckDBPyConnection, assumptions: dict) -> p
         )
         SELECT * FROM final ORDER BY program_id, role_category, soc_code
     """).df()
+    # BLS OEWS are US wages: only US programs, or programs of a country configured with bls_benchmark.
+    country = [roi_fn.program_country(c, s) for c, s in zip(df["country_code"], df["state_code"])]
+    df["country_code"] = country
+    off = np.array([not roi_fn.country_has_bls_benchmark(c, assumptions["roi"]) for c in country], dtype=bool)
+    df["benchmark_note"] = [("no benchmark: country unknown" if c is None
+                             else f"no benchmark for this country ({c})") if o else None for c, o in zip(country, off)]
+    _null(df, off, ("bls_reference_year", "bls_national_median_usd", "bls_state_median_usd"))
     df["ratio_to_bls_national"] = rate(df["median_base_salary_usd"], df["bls_national_median_usd"])
     df["ratio_to_bls_state"] = rate(df["median_base_salary_usd"], df["bls_state_median_usd"])
     # Siblings: the roles of one program (SOC rows of one role share one count, so group by program x SOC).
@@ -322,11 +330,13 @@ def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, place
         WITH counterfactual AS (
             SELECT program_id,
                    quantile_cont(coalesce(prior_salary_usd, {baseline_case_sql(assumptions)}), 0.5) AS counterfactual_salary_usd,
-                   avg((prior_salary_usd IS NOT NULL)::INTEGER) AS prior_salary_known_share
+                   avg((prior_salary_usd IS NOT NULL)::INTEGER) AS prior_salary_known_share,
+                   count(*) FILTER (WHERE is_salary_outlier) AS salary_outliers_count
             FROM _stats_records GROUP BY program_id
         )
         SELECT p.program_id, p.pathway, p.modality, p.pacing, p.duration_months, p.tuition_fees_usd,
-               c.counterfactual_salary_usd, c.prior_salary_known_share
+               p.country_code, p.state_code, c.counterfactual_salary_usd, c.prior_salary_known_share,
+               c.salary_outliers_count
         FROM core_programs__programs p LEFT JOIN counterfactual c USING (program_id)
         ORDER BY p.program_id
     """).df()
@@ -341,8 +351,13 @@ def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, place
         out = {c: getattr(r, c) for c in ("program_id", "pathway", "modality", "pacing", "duration_months",
                                            "graduates", "salary_reported_count", "median_base_salary_usd",
                                            "employed_in_field_180d_rate", "tuition_fees_usd",
-                                           "counterfactual_salary_usd", "prior_salary_known_share")}
-        out.update(discount_rate=float(roi["discount_rate"]), loan_rate=float(roi["loan_rate"]),
+                                           "counterfactual_salary_usd", "prior_salary_known_share",
+                                           "salary_outliers_count")}
+        country = roi_fn.program_country(r.country_code, r.state_code)
+        loan_rate, loan_note = roi_fn.country_loan_rate(country, roi)
+        _, waived = roi_fn.pathway_funding(r.pathway, roi)
+        out.update(discount_rate=float(roi["discount_rate"]), loan_rate=loan_rate, loan_rate_note=loan_note,
+                   country_code=country, tuition_waived=waived,
                    is_low_coverage=bool(r.is_low_coverage) if pd.notna(r.is_low_coverage) else False)
         if pd.isna(r.is_suppressed):
             out.update(is_suppressed=True, suppression_reason="primary: no graduate records")
@@ -353,25 +368,29 @@ def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, place
         known = all(pd.notna(v) for v in (r.tuition_fees_usd, r.duration_months))
         if known and not out["is_suppressed"] and pd.notna(r.employed_in_field_180d_rate) and pd.notna(r.median_base_salary_usd):
             cf = float(r.counterfactual_salary_usd)
-            costs = roi_fn.program_costs(r.tuition_fees_usd, r.duration_months, r.modality, r.pacing, cf, roi)
+            costs = roi_fn.program_costs(r.tuition_fees_usd, r.duration_months, r.modality, r.pacing, cf, roi,
+                                         loan_rate, pathway=r.pathway, has_loan_rate=loan_rate is not None)
             p_in = float(r.employed_in_field_180d_rate)
             expected = p_in * float(r.median_base_salary_usd) + (1 - p_in) * cf
             gain = expected - cf
             years = float(r.duration_months) / 12.0
             out.update(
+                stipend_usd=costs.stipend_usd,
                 living_relocation_usd=costs.living_relocation_usd, forgone_earnings_usd=costs.forgone_earnings_usd,
                 financed_usd=costs.financed_usd, loan_interest_usd=costs.loan_interest_usd,
                 monthly_loan_payment_usd=costs.monthly_loan_payment_usd, total_cost_usd=costs.total_usd,
                 expected_salary_usd=expected, annual_gain_usd=gain,
                 payback_years=roi_fn.finite_or_none(roi_fn.payback_years(costs.total_usd, gain)),
-                debt_to_earnings_ratio=costs.financed_usd / float(r.median_base_salary_usd),
-                loan_payment_salary_share=costs.monthly_loan_payment_usd / (float(r.median_base_salary_usd) / 12.0),
+                debt_to_earnings_ratio=(None if costs.financed_usd is None
+                                        else costs.financed_usd / float(r.median_base_salary_usd)),
+                loan_payment_salary_share=(None if costs.monthly_loan_payment_usd is None
+                                           else costs.monthly_loan_payment_usd / (float(r.median_base_salary_usd) / 12.0)),
             )
             for h in horizons:
                 out[f"npv_{h}y_usd"] = roi_fn.npv_from_costs(costs, h, years, gain, roi)
         if out["is_suppressed"]:
             for c in ("graduates", "salary_reported_count", "median_base_salary_usd", "employed_in_field_180d_rate",
-                      "counterfactual_salary_usd", "prior_salary_known_share"):
+                      "counterfactual_salary_usd", "prior_salary_known_share", "salary_outliers_count"):
                 out[c] = None
         rows.append(out)
     cols = list(TABLES["out_roi__program_costs"].fields)

@@ -88,7 +88,7 @@ def roi_sensitivity(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Dat
     roi = assumptions["roi"]
     grid = report_settings(assumptions)
     progs = con.execute("""
-        SELECT r.program_id, r.modality, r.pacing, r.duration_months, r.tuition_fees_usd,
+        SELECT r.program_id, r.pathway, r.modality, r.pacing, r.duration_months, r.tuition_fees_usd,
                r.counterfactual_salary_usd, r.employed_in_field_180d_rate, r.median_base_salary_usd
         FROM out_roi__program_costs r
         WHERE NOT r.is_suppressed AND r.total_cost_usd IS NOT NULL AND r.counterfactual_salary_usd IS NOT NULL
@@ -99,7 +99,7 @@ def roi_sensitivity(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Dat
         cf, p_in, years = float(r.counterfactual_salary_usd), float(r.employed_in_field_180d_rate), float(r.duration_months) / 12.0
         for loan_rate in grid["loan_rates"]:
             costs = roi_fn.program_costs(r.tuition_fees_usd, r.duration_months, r.modality, r.pacing, cf, roi,
-                                         loan_rate=loan_rate)
+                                         loan_rate=loan_rate, pathway=r.pathway)
             for factor in grid["salary_factors"]:
                 salary = float(r.median_base_salary_usd) * factor
                 gain = p_in * salary + (1 - p_in) * cf - cf

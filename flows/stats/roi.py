@@ -38,16 +38,23 @@ def total_interest(principal: float, annual_rate: float, term_years: float) -> f
 
 @dataclass(frozen=True)
 class Costs:
+    """Cost components of one program for one person. The loan fields are None when no loan rate is
+    known for the program's country (no interest is then counted); ``stipend_usd`` is the stipend
+    paid over the whole study (already netted out of ``forgone_earnings_usd``)."""
+
     tuition_fees_usd: float
     living_relocation_usd: float
     forgone_earnings_usd: float
-    financed_usd: float
-    loan_interest_usd: float
-    monthly_loan_payment_usd: float
+    financed_usd: float | None
+    loan_interest_usd: float | None
+    monthly_loan_payment_usd: float | None
+    stipend_usd: float = 0.0
+    tuition_waived: bool = False
 
     @property
     def total_usd(self) -> float:
-        return self.tuition_fees_usd + self.living_relocation_usd + self.forgone_earnings_usd + self.loan_interest_usd
+        return (self.tuition_fees_usd + self.living_relocation_usd + self.forgone_earnings_usd
+                + (self.loan_interest_usd or 0.0))
 
 
 def forgone_share(pacing: str | None, roi: dict) -> float:
@@ -56,29 +63,84 @@ def forgone_share(pacing: str | None, roi: dict) -> float:
     return float(shares.get(pacing or "", shares["full_time"]))
 
 
+def pathway_funding(pathway: str | None, roi: dict) -> tuple[float, bool]:
+    """(stipend in USD a year, tuition waived?) of a pathway ([roi.pathway_funding.<pathway>]); (0, False) if none."""
+    cfg = (roi.get("pathway_funding") or {}).get(pathway or "", {}) or {}
+    return float(cfg.get("stipend_usd_per_year", 0.0) or 0.0), bool(cfg.get("tuition_waived", False))
+
+
+def program_country(country_code: str | None, state_code: str | None) -> str | None:
+    """The program's country: its ISO code, else "US" when only a US state is given, else None (unknown)."""
+    def text(v) -> str:
+        return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip().upper()
+    cc = text(country_code)
+    if cc:
+        return cc
+    return "US" if text(state_code) else None
+
+
+def country_settings(country: str | None, roi: dict) -> dict | None:
+    """``[roi.countries.<country>]``, or None when the country is unknown or not configured."""
+    if not country:
+        return None
+    return (roi.get("countries") or {}).get(country)
+
+
+def country_loan_rate(country: str | None, roi: dict) -> tuple[float | None, str | None]:
+    """(annual loan rate, None) for a configured country, else (None, reason).
+
+    The US uses ``[roi] loan_rate`` (the federal graduate rate) unless ``[roi.countries.US]`` sets
+    its own; any other country needs ``[roi.countries.XX] loan_rate``.
+    """
+    cfg = country_settings(country, roi)
+    if cfg is None:
+        return None, ("no loan rate: country unknown" if not country
+                      else f"no loan rate for this country ({country})")
+    if cfg.get("loan_rate") is not None:
+        return float(cfg["loan_rate"]), None
+    if country == "US":
+        return float(roi["loan_rate"]), None
+    return None, f"no loan rate for this country ({country})"
+
+
+def country_has_bls_benchmark(country: str | None, roi: dict) -> bool:
+    """True when BLS OEWS (US) wages benchmark the country's programs (``[roi.countries.XX] bls_benchmark``)."""
+    cfg = country_settings(country, roi)
+    return bool(cfg.get("bls_benchmark", False)) if cfg is not None else False
+
+
 def program_costs(tuition_fees_usd: float, duration_months: float, modality: str | None, pacing: str | None,
-                  counterfactual_usd: float, roi: dict, loan_rate: float | None = None) -> Costs:
+                  counterfactual_usd: float, roi: dict, loan_rate: float | None = None, *,
+                  pathway: str | None = None, has_loan_rate: bool = True) -> Costs:
     """Cost components of one program for one counterfactual salary.
 
-    - tuition and fees as published (whole program);
+    - tuition and fees as published (whole program), or 0 where the pathway's tuition is waived
+      (``[roi.pathway_funding.<pathway>] tuition_waived``, e.g. funded PhDs);
     - living and relocation: only for in-person or hybrid full-time study, the one-off
       ``relocation_usd`` plus ``extra_living_usd_per_year`` x years of study;
-    - earnings forgone: counterfactual salary x years of study x forgone share of the pacing;
-    - loan: ``financed_share`` of tuition, amortised monthly over ``loan_term_years`` at
-      ``loan_rate`` (default ``[roi] loan_rate``); the interest over the term is a cost.
+    - earnings forgone: (counterfactual salary x forgone share of the pacing - the pathway's stipend)
+      x years of study, never below 0 (a stipend above the counterfactual is not counted as a gain);
+    - loan: ``financed_share`` of the tuition paid, amortised monthly over ``loan_term_years`` at
+      ``loan_rate`` (default ``[roi] loan_rate``); the interest over the term is a cost. With
+      ``has_loan_rate=False`` (no rate known for the program's country) the loan fields are None and
+      no interest is counted.
     """
     years = float(duration_months) / 12.0
-    tuition = float(tuition_fees_usd)
+    stipend_per_year, waived = pathway_funding(pathway, roi)
+    tuition = 0.0 if waived else float(tuition_fees_usd)
     living = 0.0
     if pacing == "full_time" and modality in ("in_person", "hybrid"):
         living = float(roi["relocation_usd"]) + float(roi["extra_living_usd_per_year"]) * years
-    forgone = float(counterfactual_usd) * years * forgone_share(pacing, roi)
+    forgone = max(0.0, float(counterfactual_usd) * forgone_share(pacing, roi) - stipend_per_year) * years
+    stipend = stipend_per_year * years
+    if not has_loan_rate:
+        return Costs(tuition, living, forgone, None, None, None, stipend, waived)
     rate = float(roi["loan_rate"] if loan_rate is None else loan_rate)
     financed = tuition * float(roi["financed_share"])
     term = float(roi["loan_term_years"])
     payment = monthly_payment(financed, rate, term)
     interest = payment * round(12 * term) - financed
-    return Costs(tuition, living, forgone, financed, interest, payment)
+    return Costs(tuition, living, forgone, financed, interest, payment, stipend, waived)
 
 
 def payback_years(total_cost_usd, annual_gain_usd):
@@ -124,8 +186,30 @@ def npv_from_costs(costs: Costs, horizon_years: int, study_years: float, annual_
     term = float(roi["loan_term_years"])
     upfront = costs.tuition_fees_usd + costs.living_relocation_usd + costs.forgone_earnings_usd
     r = float(roi["discount_rate"] if discount_rate is None else discount_rate)
-    return npv(horizon_years, study_years, upfront, annual_gain_usd, costs.loan_interest_usd / term, term, r)
+    return npv(horizon_years, study_years, upfront, annual_gain_usd, (costs.loan_interest_usd or 0.0) / term, term, r)
 
 
 def finite_or_none(x: float) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
+
+
+def max_base_salary_usd(assumptions: dict, data_origin: str | None = None) -> float:
+    """Plausible maximum of a USD base (or prior) salary ([salary_plausibility]), by data origin."""
+    cfg = assumptions.get("salary_plausibility", {})
+    by_origin = cfg.get("max_base_salary_usd_by_origin") or {}
+    if data_origin is not None and data_origin in by_origin:
+        return float(by_origin[data_origin])
+    return float(cfg.get("max_base_salary_usd", math.inf))
+
+
+def salary_bound_sql(assumptions: dict, origin_col: str = "s.data_origin") -> str:
+    """SQL expression giving the plausible salary maximum of a record by its data origin."""
+    def lit(v: float) -> str:
+        return "'infinity'::DOUBLE" if math.isinf(v) else repr(float(v))
+    by_origin = assumptions.get("salary_plausibility", {}).get("max_base_salary_usd_by_origin") or {}
+    default = lit(max_base_salary_usd(assumptions))
+    if not by_origin:
+        return default
+    whens = " ".join(f"WHEN {origin_col} = '{str(o).replace(chr(39), chr(39) * 2)}' THEN {lit(float(v))}"
+                     for o, v in by_origin.items())
+    return f"CASE {whens} ELSE {default} END"
