@@ -76,9 +76,10 @@ def test_every_log_row_conserves_rows(built):
 
 def test_public_sources_loaded_from_bundled_snapshots(built):
     summary, con = built
-    assert summary["sources"] == {"bls_oews": "bundled", "bls_oews_release": "bundled", "census_pseo": "bundled", "college_scorecard": "missing",
-                                  "freecodecamp_2016": "bundled", "outcome_reports": "bundled",
-                                  "program_links": "fresh"}
+    assert summary["sources"] == {"bls_oews": "bundled", "bls_oews_release": "bundled", "census_pseo": "bundled",
+                                  "college_scorecard": "missing", "fivethirtyeight": "bundled",
+                                  "freecodecamp_2016": "bundled", "kaggle_2017": "bundled", "nsf_ncses": "bundled",
+                                  "outcome_reports": "bundled", "program_links": "fresh"}
     assert q(con, "SELECT count(*) FROM core_public__program_earnings WHERE data_origin = 'census_pseo'") == [(7242,)]
     assert q(con, "SELECT count(*) FROM core_outcomes__graduate_outcomes WHERE data_origin = 'freecodecamp_2016'") == [(610,)]
     # BLS OEWS May 2025, data scientists, national annual median (oews_may2025_national_all_occupations.csv).
