@@ -1,9 +1,12 @@
-"""BLS OEWS connector: series ids, batching, API status, value codes, bundled snapshot (no network)."""
+"""BLS OEWS connector: series ids, batching, latest-year window, API status, value codes, bundled snapshot
+(no network)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -21,7 +24,8 @@ from schemas.generate import pandera_model
 FIX = Path(__file__).parent / "fixtures" / "public_api"
 SECRET = "bls-TEST-0e4d6a9f51"
 CONFIG = source_config("bls_oews")
-BUNDLED = PROJECT_ROOT / "data" / "raw" / "bls_oews" / "2024-05-01T000000Z-transcribed"
+BUNDLED = PROJECT_ROOT / "data" / "raw" / "bls_oews" / "2026-09-26T000000Z-bundled"
+TODAY = date(2026, 11, 21)
 
 
 def validate(frames):
@@ -74,11 +78,11 @@ def test_more_than_50_series_are_batched_with_key(monkeypatch, caplog):
     monkeypatch.setenv("BLS_API_KEY", SECRET)
     caplog.set_level(logging.DEBUG)
     bodies = []
-    files = bls.fetch(client(echo_handler(bodies)), CONFIG)
+    files = bls.fetch(client(echo_handler(bodies)), CONFIG, today=TODAY)
     n = len(bls.series_ids(CONFIG))  # 210
     assert [len(b["seriesid"]) for b in bodies] == [50, 50, 50, 50, 10]
     assert sum(len(b["seriesid"]) for b in bodies) == n
-    assert all(b["registrationkey"] == SECRET and b["startyear"] == "2022" and b["endyear"] == "2024" for b in bodies)
+    assert all(b["registrationkey"] == SECRET and b["startyear"] == "2024" and b["endyear"] == "2025" for b in bodies)
     assert len(files) == 5
     for f in files:
         assert "registrationkey" not in f.params and SECRET not in json.dumps(f.params)
@@ -94,6 +98,54 @@ def test_without_key_25_series_and_10_years_per_request(monkeypatch):
     assert all(len(b["seriesid"]) <= 25 for b in bodies)
     assert sorted({(b["startyear"], b["endyear"]) for b in bodies}) == [("2005", "2014"), ("2015", "2024")]
     assert len(bodies) == 2  # 10 series in one batch x 2 year windows
+
+
+def test_request_years_follow_the_current_date():
+    """The API serves only the latest release (May of Y, out in the spring of Y+1): ask for Y-2 .. Y-1."""
+    assert "start_year" not in CONFIG and "end_year" not in CONFIG
+    assert bls.request_years(CONFIG, date(2026, 11, 21)) == (2024, 2025)
+    assert bls.request_years(CONFIG, date(2027, 1, 5)) == (2025, 2026)  # May 2026 not out yet: 2025 is served
+    assert bls.request_years(dict(CONFIG, start_year=2019, end_year=2020), TODAY) == (2019, 2020)
+    assert bls.request_years(dict(CONFIG, latest_release_years_back=1), TODAY) == (2025, 2025)
+    with pytest.raises(ValueError):
+        bls.request_years(dict(CONFIG, latest_release_years_back=0), TODAY)
+    assert bls.request_years(CONFIG)[1] == date.today().year - 1
+
+
+def test_latest_release_answer_top_coded_and_not_released(tmp_path, monkeypatch):
+    """A real-shaped May 2025 answer: "-" with footnote 5 is top-coded at the cap, footnote 8 not released."""
+    monkeypatch.delenv("BLS_API_KEY", raising=False)
+    bodies = []
+
+    def handler(request):
+        bodies.append(json.loads(request.content))
+        return httpx.Response(200, content=(FIX / "bls_timeseries_latest_2025.json").read_bytes())
+
+    cfg = dict(CONFIG, states=[], datatypes=["13"], extra_soc_codes=[], role_soc={"data_scientist": ["15-2051"]})
+    files = bls.fetch(client(handler), cfg, today=TODAY)
+    assert [(b["startyear"], b["endyear"]) for b in bodies] == [("2024", "2025")]
+    frames = bls.transform(save_snapshot(tmp_path, "bls_oews", files), CONFIG)
+    validate(frames)
+    w = frames[bls.WAGES_TABLE].set_index("series_id")
+    assert w.loc["OEUN000000000000015205113", ["reference_year", "wage_usd", "value_status"]].tolist() == \
+        [2025, 120230.0, "released"]
+    top = w.loc["OEUS060000000000027202115"]
+    assert (top.value_status, top.wage_usd, top.wage_measure, top.state_code) == ("top_coded", 239200.0, "annual_p90", "CA")
+    nr = w.loc["OEUS020000000000015125213"]
+    assert nr.value_status == "not_released" and pd.isna(nr.wage_usd) and nr.footnote_codes == "8: Estimate not released."
+
+
+def test_classify_wage_codes():
+    cap = "5: This wage is equal to or greater than $115.00 per hour or $239,200 per year."
+    assert bls.classify_wage("-", cap) == (239200.0, "top_coded", "5")
+    assert bls.classify_wage("-", cap, hourly=True) == (115.0, "top_coded", "5")
+    assert bls.classify_wage("-", bls.footnote_text("5")) == (239200.0, "top_coded", "5")
+    assert bls.classify_wage("-", bls.footnote_text("8")) == (None, "not_released", "8")
+    assert bls.classify_wage("-", bls.footnote_text("4")) == (None, "not_available", "-")
+    assert bls.classify_wage("-", None) == (None, "not_available", "-")
+    assert bls.classify_wage("#", None) == (None, "top_coded", "#")
+    assert bls.classify_wage("120230", None) == (120230.0, "released", None)
+    assert bls.footnote_text("4,8") == f"4: {bls.FOOTNOTES['4']}; 8: Estimate not released."
 
 
 def test_request_not_processed_is_a_fetch_error(monkeypatch, tmp_path):
@@ -188,22 +240,27 @@ def test_crosswalk_frame():
         pandera_model(bls.CROSSWALK_TABLE).validate(bls.crosswalk_frame({"role_soc": {"astronaut": ["15-2051"]}}), lazy=True)
 
 
-def test_bundled_transcribed_snapshot_holds_only_the_cited_figures():
+def test_bundled_snapshot_is_the_may_2025_release_of_the_projects_series():
+    """Golden figures read straight from the bundled flat file agree with the transform's wages."""
     assert verify_snapshot(BUNDLED) == []
     m = read_manifest(BUNDLED)
-    assert m["kind"] == "transcribed" and all(f["kind"] == "transcribed" for f in m["files"])
-    assert (BUNDLED / "README.md").is_file()
+    assert m["kind"] == "bundled" and m["source"] == "bls_oews" and "Public domain" in m["licence"]
     res = extract(bls.SOURCE, BUNDLED.parent.parent, None, CONFIG, offline=True)
     assert res.status == "stale" and res.snapshot_dir == BUNDLED
     frames = bls.transform(BUNDLED, CONFIG)
     validate(frames)
+    with open(BUNDLED / "oews_may2025_series_long_project_socs.csv", newline="") as fh:
+        flat = {r["series_id"]: r for r in csv.DictReader(fh)}
     w = frames[bls.WAGES_TABLE].set_index("series_id")
-    assert len(w) == 3 and frames["_quarantine"].empty
+    assert len(w) == len(flat) == len(frames[bls.RAW_TABLE]) == 1458 and frames["_quarantine"].empty
+    assert flat["OEUN000000000000015205113"]["value"] == "120230"  # May 2025, data scientists, national median
     assert (w.loc["OEUN000000000000015205113", ["soc_code", "reference_year", "wage_measure", "wage_usd"]].tolist()
-            == ["15-2051", 2022, "annual_median", 103500.0])
-    assert (w.loc["OEUN000000000000015122113", ["soc_code", "reference_year", "wage_measure", "wage_usd"]].tolist()
-            == ["15-1221", 2023, "annual_median", 145080.0])
-    assert (w.loc["OEUN000000000000015125204", ["soc_code", "reference_year", "wage_measure", "wage_usd"]].tolist()
-            == ["15-1252", 2022, "annual_mean", 132930.0])
-    assert set(w.value_status) == {"released"} and set(w.area_type) == {"national"}
-    assert w.snapshot_id.iloc[0] == "data/raw/bls_oews/2024-05-01T000000Z-transcribed"
+            == ["15-2051", 2025, "annual_median", 120230.0])
+    assert w.loc["OEUN000000000000015125204", "wage_usd"] == float(flat["OEUN000000000000015125204"]["value"]) == 148100.0
+    released = {k: float(r["value"]) for k, r in flat.items() if r["value"] != "-"}
+    assert w[w.value_status == "released"].wage_usd.to_dict() == released
+    nr = w[w.value_status == "not_released"]
+    assert len(nr) == sum(r["footnote_codes"] == "8" for r in flat.values()) == 54 and nr.wage_usd.isna().all()
+    assert set(w.reference_year) == {2025} and set(w.area_type) == {"national", "state"}
+    assert {"PR", "DC", "CA"} <= set(w.state_code.dropna())
+    assert w.snapshot_id.iloc[0] == "data/raw/bls_oews/2026-09-26T000000Z-bundled"

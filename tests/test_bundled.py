@@ -76,12 +76,16 @@ def test_every_log_row_conserves_rows(built):
 
 def test_public_sources_loaded_from_bundled_snapshots(built):
     summary, con = built
-    assert summary["sources"] == {"bls_oews": "transcribed", "census_pseo": "bundled", "college_scorecard": "missing",
-                                  "freecodecamp_2016": "bundled", "outcome_reports": "bundled",
-                                  "program_links": "fresh"}
+    assert summary["sources"] == {"bls_oews": "bundled", "bls_oews_release": "bundled", "census_pseo": "bundled",
+                                  "college_scorecard": "missing", "fivethirtyeight": "bundled",
+                                  "freecodecamp_2016": "bundled", "kaggle_2017": "bundled", "nsf_ncses": "bundled",
+                                  "outcome_reports": "bundled", "program_links": "fresh"}
     assert q(con, "SELECT count(*) FROM core_public__program_earnings WHERE data_origin = 'census_pseo'") == [(7242,)]
     assert q(con, "SELECT count(*) FROM core_outcomes__graduate_outcomes WHERE data_origin = 'freecodecamp_2016'") == [(610,)]
-    assert q(con, "SELECT wage_usd FROM core_bls_oews__wages WHERE soc_code = '15-2051'") == [(103500.0,)]
+    # BLS OEWS May 2025, data scientists, national annual median (oews_may2025_national_all_occupations.csv).
+    assert q(con, "SELECT wage_usd FROM core_bls_oews__wages WHERE series_id = 'OEUN000000000000015205113'") == [(120230.0,)]
+    assert q(con, """SELECT oews_value FROM core_bls_oews_release__estimates WHERE soc_code = '15-2051'
+                     AND oews_area_type = 'national' AND oews_measure = 'annual_median'""") == [(120230.0,)]
     # Suppressed public values are NULL with a flag, never zero.
     assert q(con, """SELECT count(*) FROM core_public__program_earnings
                      WHERE value_status <> 'released' AND earnings_median_usd IS NOT NULL""") == [(0,)]

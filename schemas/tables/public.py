@@ -28,6 +28,7 @@ register_vocabularies([
         "suppressed": "Withheld by the publisher for privacy (PrivacySuppressed, PS, PSEO status 5, NCSES s/D)",
         "not_available": "Not available / not applicable (NULL, NA, PSEO status -1, '-')",
         "top_coded": "Published as a cap (BLS top-coded wage): the true value is at least this",
+        "not_released": "Estimated but not released by the publisher (BLS OEWS footnote 8: quality or confidentiality)",
         "implausible": "Present in the source but outside plausible bounds by a documented rule; not used",
     }),
     Vocabulary("area_type", "Geography of an occupation wage", {"national": "United States", "state": "One US state"}),
