@@ -45,25 +45,27 @@ def validate_paths(paths: list[Path], programs_folder: Path) -> Report:
             except OSError as exc:
                 report.lines.append(f"{path}: file rejected: {curated._os_reason(exc)}")
                 report.problems += 1
-    results = {f.source_file: curated.read_file(f, assumptions, key=key) for f in given}
-    reference = []
-    if not any(r.file.kind == "programs" and not r.rejection for r in results.values()):
-        # Program ids are known from the curated programs files unless the files to check bring their own;
-        # a template is checked against the programs template beside it.
-        reference = [f for f in curated.discover(programs_folder) if f.kind == "programs"]
-        for f in given:
-            template = f.path.with_name("TEMPLATE_programs.csv")
-            if f.path.name.lower().startswith("template") and template.is_file() and template != f.path:
-                reference.append(curated.input_file(template, "programs"))
-
     con = duckdb.connect()
     try:
         warehouse.ensure_tables(con)
         now = datetime.now(timezone.utc)
-        for result in results.values():
+        results, rows_read = {}, {}
+        for f in given:  # one file at a time: read, load, keep only what is reported
+            result = curated.read_file(f, assumptions, key=key)
             warehouse.load_curated_file(con, result, "validate", now)
-        for f in reference:
-            warehouse.load_curated_file(con, curated.read_file(f, assumptions, key=key), "validate", now)
+            rows_read[f.source_file] = result.rows_read
+            result.raw, result.valid = result.raw.iloc[:0], result.valid.iloc[:0]
+            results[f.source_file] = result
+        if not any(r.file.kind == "programs" and not r.rejection for r in results.values()):
+            # Program ids are known from the curated programs files unless the files to check bring their
+            # own; a template is checked against the programs template beside it.
+            reference = [f for f in curated.discover(programs_folder) if f.kind == "programs"]
+            for f in given:
+                template = f.path.with_name("TEMPLATE_programs.csv")
+                if f.path.name.lower().startswith("template") and template.is_file() and template != f.path:
+                    reference.append(curated.input_file(template, "programs"))
+            for f in reference:
+                warehouse.load_curated_file(con, curated.read_file(f, assumptions, key=key), "validate", now)
         warehouse.build_core(con)
         cross = con.execute("""SELECT source_file, failure_messages FROM core_ingest__quarantine
                                WHERE quarantine_stage = 'build' ORDER BY source_file, source_row_number""").fetchall()
@@ -79,6 +81,6 @@ def validate_paths(paths: list[Path], programs_folder: Path) -> Report:
         report.problems += len(found)
         if not found:
             note = f"; note: {result.message}" if result.message else ""
-            report.lines.append(f"{f.source_file}: ok ({result.rows_read} rows, "
+            report.lines.append(f"{f.source_file}: ok ({rows_read[f.source_file]} rows, "
                                 f"{result.file.kind.replace('_', ' ')}{note})")
     return report

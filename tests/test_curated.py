@@ -194,3 +194,15 @@ def test_discovery_skips_templates_and_readmes_and_sorts(tmp_path):
         (tmp_path / name).write_text("x\n")
     assert [(f.path.name, f.kind) for f in curated.discover(tmp_path)] == [
         ("a_programs.csv", "programs"), ("b.csv", "outcome_records")]
+    skipped = {s.path.name: s.reason for s in curated.scan(tmp_path).skipped}
+    assert skipped == {"TEMPLATE.csv": "template", "README.md": "readme", "notes.txt": "unsupported_extension"}
+
+
+def test_the_templates_pass_validate(tmp_path):
+    from flows.validation import validate_paths
+    from schemas.generate import write_template
+
+    write_template(tmp_path)
+    report = validate_paths([tmp_path / "TEMPLATE.csv"], tmp_path / "no-programs-here")
+    assert report.problems == 0, report.lines
+    assert report.lines[0].endswith("ok (1 rows, outcome records)")
