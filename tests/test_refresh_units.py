@@ -136,3 +136,20 @@ def test_private_server_dies_with_its_parent_even_on_sigkill(tmp_path):
         if parent.poll() is None:
             parent.kill()
             parent.wait(10)
+
+
+def test_the_prefect_database_scan_finds_a_marker_anywhere(tmp_path):
+    """The privacy test's scan is not vacuous: text and blob cells of any table are read."""
+    import sqlite3
+
+    from tests.test_prefect_privacy import MARK, cells_with
+
+    db = tmp_path / "p.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE log (message TEXT, extra BLOB)")
+    con.executemany("INSERT INTO log VALUES (?, ?)", [(f"line {i}", b"x") for i in range(120)])
+    con.execute("CREATE TABLE artifact (data BLOB)")
+    con.execute("INSERT INTO artifact VALUES (?)", [f"prefix {MARK.upper()}.mail@x".encode()])
+    con.commit()
+    con.close()
+    assert cells_with(db, [MARK]) == [f"artifact.data: prefix {MARK.upper()}.mail@x"]
