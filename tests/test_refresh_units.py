@@ -45,8 +45,8 @@ def _transport(calls, exc_text):
 
 def test_no_network_stops_later_fetches_at_once():
     calls = []
-    client = RunClient(http.RetryingClient(transport=_transport(calls, "[Errno -3] Temporary failure in name resolution"),
-                                           sleep=lambda s: None, max_attempts=3))
+    dns = "[Errno -3] Temporary failure in name resolution"
+    client = RunClient(http.RetryingClient(transport=_transport(calls, dns), sleep=lambda s: None, max_attempts=3))
     with pytest.raises(http.FetchError):
         client.request("GET", "https://a.example/x")
     assert len(calls) == 3
