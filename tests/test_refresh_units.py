@@ -113,7 +113,7 @@ time.sleep(600)
 def test_private_server_dies_with_its_parent_even_on_sigkill(tmp_path):
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "home")}
     env.pop("PREFECT_API_URL", None)
-    parent = subprocess.Popen([sys.executable, "-c", PARENT, "240"], env=env, stdout=subprocess.PIPE, text=True)
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, "600"], env=env, stdout=subprocess.PIPE, text=True)
     try:
         pid, port = map(int, parent.stdout.readline().split())
         assert httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=10).status_code == 200
