@@ -22,6 +22,8 @@ install: $(STAMP)
 run: install
 	$(BIN)/outcomes refresh --offline
 
+# Tests write only to temporary folders; the session fails if data/ or reports/ changed in any way
+# (tests/checkout_guard.py: names, sizes, times and hashes before and after).
 test: install
 	$(BIN)/python -m pytest
 

@@ -110,6 +110,14 @@ def refresh(
             typer.echo(f"error: refresh failed, the published warehouse is unchanged: {type(exc).__name__}: {exc}",
                        err=True)
             raise typer.Exit(1)
+        except BaseException as exc:  # SIGTERM (ours, or Prefect's TerminationSignal) and Ctrl-C: one line
+            if isinstance(exc, KeyboardInterrupt):
+                typer.echo("error: refresh interrupted (a warehouse is published only as a whole)", err=True)
+                raise typer.Exit(130)
+            if isinstance(exc, _Terminated) or type(exc).__name__ == "TerminationSignal":
+                typer.echo("error: refresh stopped by SIGTERM (a warehouse is published only as a whole)", err=True)
+                raise typer.Exit(143)
+            raise
         finally:
             progress.install(previous).close()
     if as_json:

@@ -86,7 +86,8 @@ def discover_inputs(ctx: RunContext, folder: Path) -> list[curated.InputFile]:
 
 #: Rejection reasons whose whole text is safe to log (they quote the project's own column names and
 #: rules only); any other reason may quote a cell or a header line and is logged by its kind alone.
-_SAFE_REJECTIONS = ("missing required column(s):", "wrong encoding:", "unreadable: the file is empty", "could not be read:")
+_SAFE_REJECTIONS = ("missing required column(s):", "wrong encoding:", "unreadable: the file is empty",
+                    "could not be read:")
 
 
 def loggable_rejection(reason: str) -> str:

@@ -45,8 +45,8 @@ def _transport(calls, exc_text):
 
 def test_no_network_stops_later_fetches_at_once():
     calls = []
-    client = RunClient(http.RetryingClient(transport=_transport(calls, "[Errno -3] Temporary failure in name resolution"),
-                                           sleep=lambda s: None, max_attempts=3))
+    dns = "[Errno -3] Temporary failure in name resolution"
+    client = RunClient(http.RetryingClient(transport=_transport(calls, dns), sleep=lambda s: None, max_attempts=3))
     with pytest.raises(http.FetchError):
         client.request("GET", "https://a.example/x")
     assert len(calls) == 3
@@ -113,7 +113,7 @@ time.sleep(600)
 def test_private_server_dies_with_its_parent_even_on_sigkill(tmp_path):
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "home")}
     env.pop("PREFECT_API_URL", None)
-    parent = subprocess.Popen([sys.executable, "-c", PARENT, "240"], env=env, stdout=subprocess.PIPE, text=True)
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, "600"], env=env, stdout=subprocess.PIPE, text=True)
     try:
         pid, port = map(int, parent.stdout.readline().split())
         assert httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=10).status_code == 200
@@ -136,3 +136,20 @@ def test_private_server_dies_with_its_parent_even_on_sigkill(tmp_path):
         if parent.poll() is None:
             parent.kill()
             parent.wait(10)
+
+
+def test_the_prefect_database_scan_finds_a_marker_anywhere(tmp_path):
+    """The privacy test's scan is not vacuous: text and blob cells of any table are read."""
+    import sqlite3
+
+    from tests.test_prefect_privacy import MARK, cells_with
+
+    db = tmp_path / "p.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE log (message TEXT, extra BLOB)")
+    con.executemany("INSERT INTO log VALUES (?, ?)", [(f"line {i}", b"x") for i in range(120)])
+    con.execute("CREATE TABLE artifact (data BLOB)")
+    con.execute("INSERT INTO artifact VALUES (?)", [f"prefix {MARK.upper()}.mail@x".encode()])
+    con.commit()
+    con.close()
+    assert cells_with(db, [MARK]) == [f"artifact.data: prefix {MARK.upper()}.mail@x"]

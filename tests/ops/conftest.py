@@ -27,7 +27,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_prefect_server(home: Path, timeout: float = 90.0) -> tuple[subprocess.Popen, str]:
+def start_prefect_server(home: Path, timeout: float = 300.0) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = subprocess_env(home.parent)
     env["PREFECT_HOME"] = str(home)

@@ -58,7 +58,7 @@ def private_server(refresh_pid: int) -> tuple[int, int]:
 
 
 def run(tmp: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(cli("refresh", *args), cwd=ROOT, env=env, capture_output=True, text=True, timeout=400)
+    return subprocess.run(cli("refresh", *args), cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
 
 
 @pytest.mark.slow
@@ -67,6 +67,7 @@ def test_killed_refresh_leaves_no_server_and_next_run_cleans_up(tmp_path):
     b = write_dataset(tmp_path / "b", records_per_program=12, seed=2, extra_programs=2)
     warehouse = tmp_path / "wh" / "outcomes.duckdb"
     env = subprocess_env(tmp_path, warehouse)  # no PREFECT_API_URL: each refresh starts its own server
+    env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "600"  # the first start creates Prefect's database
     assert "PREFECT_API_URL" not in env
     done = run(tmp_path, env, "--curated", str(a), "--json")
     assert done.returncode == 0, done.stderr[-3000:]
@@ -80,7 +81,7 @@ def test_killed_refresh_leaves_no_server_and_next_run_cleans_up(tmp_path):
                                 env={**env, "OUTCOMES_TEST_PAUSE_AT": point, "OUTCOMES_TEST_PAUSE_FILE": str(marker)},
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         try:
-            deadline = time.monotonic() + 300
+            deadline = time.monotonic() + 600
             while not marker.exists():
                 assert proc.poll() is None, proc.stderr.read().decode()[-3000:]
                 assert time.monotonic() < deadline, f"refresh never reached pause point {point}"
