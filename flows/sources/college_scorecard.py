@@ -286,6 +286,12 @@ def _label(config: dict, years: int) -> str:
     return str(labels.get(str(years)) or labels.get(years) or "most_recent")
 
 
+def _fallback_label(config: dict, years: int, vintage: str) -> str:
+    """Cohort label without the data dictionary: the configured label of the most recent file, or the
+    vintage's own name ('FieldOfStudyData1516_1617') so that two vintages never share a label."""
+    return _label(config, years) if vintage == "FieldOfStudyMostRecent" else vintage
+
+
 def _count(value: Any, column: str) -> int | None:
     number, status, _ = classify_token(value)
     if number is None:
@@ -439,7 +445,7 @@ def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
                 except ValueProblem as exc:
                     problems.append((mcol, "number_or_code", f"{where}, column {mcol}/{ccol}: {exc}"))
                     continue
-                info = cohorts.get(mcol) or {"grad_cohort": _label(config, years)}
+                info = cohorts.get(mcol) or {"grad_cohort": _fallback_label(config, years, vintage)}
                 new_earn.append({
                     "data_origin": NAME, "institution_id": unitid, "institution_name": name,
                     "state_code": state, "cip_code": cip,
@@ -451,7 +457,7 @@ def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
                 })
                 new_out.append(_outcome(unitid, cip, credlev, "earnings_median", years, value, "usd_per_year",
                                         status, code, count, info, differ, mcol, snap_id, src, row_number))
-            debt_info = cohorts.get(DEBT[0]) or {"grad_cohort": _label(config, 0)}
+            debt_info = cohorts.get(DEBT[0]) or {"grad_cohort": _fallback_label(config, 0, vintage)}
             if DEBT[0] in rec and (not cohort_map or DEBT[0] in cohorts):
                 try:
                     value, status, code = classify_token(rec.get(DEBT[0]))
