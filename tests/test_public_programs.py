@@ -253,3 +253,13 @@ def test_program_scope_and_ids():
                                              "CY2016, CY2017, inflation adjusted to 2018 dollars")
     assert info == {"grad_cohort": "AY2014-15, AY2015-16", "cohort_first_year": 2015, "cohort_last_year": 2016,
                     "measurement_period": "CY2016, CY2017", "dollar_year": 2018}
+
+
+def test_public_programs_are_linked_to_their_own_cells(warehouse):
+    con, _ = warehouse
+    rows = q(con, """SELECT unitid, pseo_institution_id, cip_code, credential_level, pseo_degree_level, source_file
+                     FROM core_links__program_public_ids WHERE program_id = 'ipeds-126614-1107-bachelors'""")
+    assert rows == [("126614", "00137000", "11.07", "bachelors", "05", None)]
+    # built twice: one derived link per program, none for programs without a UNITID or PSEO code
+    assert q(con, "SELECT count(*) - count(DISTINCT program_id) FROM core_links__program_public_ids") == [(0,)]
+    assert q(con, "SELECT count(*) FROM core_links__program_public_ids WHERE program_id LIKE 'co-%'") == [(0,)]

@@ -56,6 +56,10 @@ CREDENTIAL_WORDS = {
     "associate": "Associate degree", "bachelors": "Bachelor's degree", "masters": "Master's degree",
     "doctoral": "Research doctorate", "first_professional": "First professional degree", "other_doctoral": "Other doctorate",
 }
+#: credential_level -> PSEO degree level (the one PSEO code of each level; certificates have several).
+PSEO_LEVEL_OF = {"associate": "03", "bachelors": "05", "post_baccalaureate_certificate": "06", "masters": "07",
+                 "post_masters_certificate": "08", "doctoral": "17", "first_professional": "18", "other_doctoral": "19"}
+
 #: Order in which sources name a program (the first that publishes it wins).
 NAME_PRIORITY = ("college_scorecard", "census_pseo", "colorado_roi")
 
@@ -303,5 +307,21 @@ def build(con: duckdb.DuckDBPyConnection, cfg: dict | None = None) -> dict[str, 
          AND four.credential_level = two.credential_level
          AND (four.unitid = two.unitid OR (two.unitid IS NULL AND four.pseo_institution_id = two.pseo_institution_id))
         ORDER BY ALL
+    """)
+    # 6. Each public program linked to its own publisher cells (UNITID / PSEO code, CIP, level), so that the
+    #    statistics' public-earnings benchmarks and the program pages show its figures. Derived links have no
+    #    source_file; a curated link of the same program_id wins.
+    pseo_level = "CASE credential_level " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in PSEO_LEVEL_OF.items()) + " END"
+    con.execute("DELETE FROM core_links__program_public_ids WHERE source_file IS NULL AND link_note LIKE 'Derived:%'")
+    con.execute(f"""
+        INSERT INTO core_links__program_public_ids
+            (program_id, unitid, opeid6, pseo_institution_id, cip_code, credential_level, pseo_degree_level, link_note)
+        SELECT program_id, unitid, opeid6, pseo_institution_id, cip_code, credential_level,
+               CASE WHEN pseo_institution_id IS NOT NULL THEN {pseo_level} END,
+               'Derived: the public program''s own cells in ' || public_sources
+        FROM core_public__programs p
+        WHERE (unitid IS NOT NULL OR pseo_institution_id IS NOT NULL)
+          AND NOT EXISTS (SELECT 1 FROM core_links__program_public_ids l WHERE l.program_id = p.program_id)
+        ORDER BY program_id
     """)
     return {"programs": con.execute("SELECT count(*) FROM core_public__programs").fetchall()[0][0]}
