@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 
 from flows.sources import SOURCES

@@ -16,7 +16,6 @@ import json
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pytest
 
 from flows.snapshots import snapshot_local_files
