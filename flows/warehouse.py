@@ -407,6 +407,9 @@ def build_core(con: duckdb.DuckDBPyConnection) -> None:
                       WHERE o.source_file = f.source_file AND o.data_origin = 'curated') END
         WHERE f.file_kind IN ('programs', 'outcome_records')
     """)
+    # Public programs: the cells of program-level public sources become programs (flows/sources/public_programs.py).
+    from flows.sources import public_programs
+    public_programs.build(con)
 
 
 # --------------------------------------------------------------------------- public sources

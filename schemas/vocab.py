@@ -79,6 +79,8 @@ VOCABS = [
         "phd": "Research doctorate",
         "self_study": "Self-directed study (no enrolling institution)",
         "other": "Any other pathway",
+        "bachelors": "Bachelor's degree (public programs of College Scorecard, Census PSEO, Colorado ROI)",
+        "associate": "Associate degree (public programs)",
     }),
     _v("modality", "How teaching is delivered", {
         "online": "Fully online", "hybrid": "Mix of online and in person", "in_person": "On campus / in person",

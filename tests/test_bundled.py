@@ -77,7 +77,7 @@ def test_every_log_row_conserves_rows(built):
 def test_public_sources_loaded_from_bundled_snapshots(built):
     summary, con = built
     assert summary["sources"] == {"bls_oews": "bundled", "bls_oews_release": "bundled", "census_pseo": "bundled",
-                                  "college_scorecard": "missing", "fivethirtyeight": "bundled",
+                                  "college_scorecard": "bundled", "colorado_roi": "bundled", "fivethirtyeight": "bundled",
                                   "freecodecamp_2016": "bundled", "kaggle_2017": "bundled", "nsf_ncses": "bundled",
                                   "outcome_reports": "bundled", "program_links": "fresh"}
     assert q(con, "SELECT count(*) FROM core_public__program_earnings WHERE data_origin = 'census_pseo'") == [(7242,)]
@@ -115,11 +115,20 @@ def test_no_published_cell_below_k(built):
         assert q(con, f"SELECT count(*) FROM {table} WHERE is_suppressed AND suppression_reason IS NULL") == [(0,)]
 
 
-def test_every_table_is_populated_except_sources_not_bundled(built):
+def test_every_table_is_populated(built):
     _, con = built
     empty = {t for t in schemas.TABLES if q(con, f"SELECT count(*) FROM {t}") == [(0,)]}
-    # College Scorecard ships no snapshot (no real file may be bundled): its tables stay empty offline.
-    assert empty == {"raw_college_scorecard__field_of_study", "core_college_scorecard__program_debt"}
+    assert empty == set()
+
+
+def test_public_programs_from_bundled_sources(built):
+    _, con = built
+    assert q(con, "SELECT count(*) FROM core_programs__programs WHERE data_origin = 'public_records'") == [(13331,)]
+    assert q(con, "SELECT count(*) FROM core_public__program_outcomes WHERE program_id IS NULL") == [(0,)]
+    # golden: University of Colorado Boulder, CIP 11.07 master's, Scorecard 1-year median (2018 dollars)
+    assert q(con, """SELECT value, value_count FROM core_public__program_outcomes
+                     WHERE program_id = 'ipeds-126614-1107-masters' AND data_origin = 'college_scorecard'
+                       AND measure = 'earnings_median' AND years_after_graduation = 1""") == [(91100.0, 23)]
 
 
 def test_no_personal_data_reaches_any_table(built):
@@ -146,5 +155,5 @@ def test_reports_are_published_as_prefect_artifacts(built):
 
     artifacts = asyncio.run(read())  # every version (other tests' flow runs publish under the same keys)
     assert {a.key for a in artifacts} == {"outcome-reports-index", "outcome-reports"}
-    assert summary["report_pages"] == 139
+    assert summary["report_pages"] == 13470
     assert any("mscs-ml-front-range" in str(a.data) for a in artifacts if a.key == "outcome-reports")

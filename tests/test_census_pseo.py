@@ -218,3 +218,41 @@ def test_unknown_status_code_goes_to_quarantine(tmp_path):
 def test_registered():
     s = SOURCES["census_pseo"]
     assert s.fetch is pseo.fetch and s.publisher.startswith("U.S. Census") and s.licence and s.url
+
+
+def test_program_rows_use_per_horizon_ipeds_status_of_newer_releases():
+    from flows.sources import census_pseo as cp
+    rec = {"status_ipeds_count": "", "status_y1_ipeds_count": "1", "status_y5_ipeds_count": "5"}
+    assert cp.ipeds_status(rec, 1) == "1" and cp.ipeds_status(rec, 5) == "5" and cp.ipeds_status(rec, 10) == ""
+    assert cp.ipeds_status({"status_ipeds_count": "3"}, 5) == "3"  # older releases: one flag
+
+
+def test_program_outcomes_from_a_real_extract(tmp_path):
+    """Institution 1370, master's, 2-digit CIP 11: p25/median/p75 with status flags; completers flag 3 -> NULL."""
+    import json
+    from pathlib import Path as P
+
+    from flows.sources import census_pseo as cp
+    from flows.sources.snapshot_files import sha256_file
+    fx = P(__file__).parent / "fixtures" / "public_crosswalk"
+    for src, name in ((fx / "pseoe_extract.csv", "pseoe_all.csv"), (fx / "label_institution_extract.csv", "label_institution.csv")):
+        (tmp_path / name).write_bytes(src.read_bytes())
+    files = [{"name": n, "bytes": (tmp_path / n).stat().st_size, "sha256": sha256_file(tmp_path / n)}
+             for n in ("pseoe_all.csv", "label_institution.csv")]
+    (tmp_path / "manifest.json").write_text(json.dumps({"source": "census_pseo", "kind": "bundled", "snapshot_id": "x",
+                                                        "fetched_at": "2026-11-21T00:00:00Z", "files": files}))
+    out = cp.transform(tmp_path)
+    o = out["core_public__program_outcomes"].set_index(["institution_id", "cip_code", "credential_level_code",
+                                                         "grad_cohort", "measure", "years_after_graduation"])
+    assert o.loc[("00137000", "11", "07", "all", "earnings_median", 1), "value"] == 82368
+    assert o.loc[("00137000", "11", "07", "2001-2005", "earnings_p75", 10), "value"] == 186587
+    gone = o.loc[("00137000", "11", "07", "2006-2010", "earnings_median", 10)]
+    assert pd.isna(gone.value) and gone.value_status == "not_available" and gone.suppression_code == "-1"
+    sup = o.loc[("00137000", "11.07", "05", "2001-2003", "earnings_median", 1)]
+    assert pd.isna(sup.value) and sup.value_status == "suppressed" and sup.suppression_code == "5"
+    c = o.loc[("00137000", "11.07", "05", "all", "completers", 1)]
+    assert c.value == 853 and c.value_status == "released"
+    c3 = o.loc[("00137000", "11", "07", "all", "completers", 1)]
+    assert pd.isna(c3.value) and c3.suppression_code == "3"
+    cells = out["core_public__program_cells"].set_index(["institution_id", "cip_code", "credential_level_code"])
+    assert cells.loc[("00137000", "11", "07"), "opeid6"] == "001370"

@@ -215,9 +215,70 @@ def test_missing_key_is_reported_not_raised(monkeypatch, tmp_path):
     assert res.status == "missing" and "SCORECARD_API_KEY" in res.message
 
 
-def test_no_bundled_snapshot_reports_missing():
+def test_bundled_snapshot_is_the_offline_fallback():
     from flows.settings import PROJECT_ROOT
     raw = PROJECT_ROOT / "data" / "raw"
-    assert (raw / "college_scorecard" / "README.md").is_file()
     res = extract(cs.SOURCE, raw, None, CONFIG, offline=True)
-    assert res.status == "missing" and res.snapshot_dir is None
+    assert res.snapshot_dir is not None and res.snapshot_dir.name.endswith("-bundled")
+
+
+# --- older P_ layout (real extracts, tests/fixtures/public_scorecard/) -------------------------------
+
+SC = Path(__file__).parent / "fixtures" / "public_scorecard"
+
+
+def old_layout_frames(tmp_path, with_dictionary=True):
+    files = [SC / "FieldOfStudyData1415_1516_PP_extract.csv", SC / "FieldOfStudyData1516_1617_PP_extract.csv",
+             SC / "MERGED2023_24_PP_slim_extract.csv"]
+    if with_dictionary:
+        files.append(SC / "CollegeScorecardDataDictionary_extract.xlsx")
+    snap = snapshot_local_files(tmp_path, "college_scorecard", files, url="https://collegescorecard.ed.gov/data/")
+    frames = cs.transform(snap, CONFIG)
+    validate(frames)
+    return frames
+
+
+def test_current_names_of_old_columns():
+    assert cs.current_name("P_UNITID") == "UNITID" and cs.current_name("P_CIPCODE") == "CIPCODE"
+    assert cs.current_name("P_MD_EARN_WNE") == "EARN_MDN_HI_1YR"
+    assert cs.current_name("P_DEBTPAYMENT10YR") == "DEBT_ALL_STGP_EVAL_MDN10YRPAY"
+    assert cs.current_name("P_COUNT") == "P_COUNT" and cs.current_name("UNITID") == "UNITID"
+    assert cs.vintage_of("FieldOfStudyData1516_1617_PP_cip11.csv") == "FieldOfStudyData1516_1617"
+    assert cs.vintage_of("Most-Recent-Cohorts-Field-of-Study.csv") == "FieldOfStudyMostRecent"
+
+
+def test_old_layout_with_cohort_map(tmp_path):
+    frames = old_layout_frames(tmp_path)
+    e = frames[cs.EARNINGS_TABLE].set_index(["institution_id", "cip_code", "credential_level_code"])
+    # 1415_1516 publishes no earnings (cohort map: NA): only the 1516_1617 vintage's 1-year earnings load
+    assert set(frames[cs.EARNINGS_TABLE].grad_cohort) == {"AY2014-15, AY2015-16"}
+    m = e.loc[("126614", "11.07", "5")]
+    assert (m.earnings_median_usd, m.earnings_count, m.years_after_graduation) == (91100.0, 23, 1)
+    assert m.state_code == "CO"  # from the institution file: the old layout has no state
+    assert e.loc[("126614", "11.07", "1"), "value_status"] == "suppressed"
+    d = frames[cs.DEBT_TABLE].set_index(["institution_id", "cip_code", "credential_level_code", "grad_cohort"])
+    b = d.loc[("126614", "11.07", "3", "AY2015-16, AY2016-17")]
+    assert (b.debt_median_usd, b.debt_monthly_payment_usd) == (22500.0, 234.0)
+    assert len(d.loc[("126614", "11.07", "3")]) == 2  # one row per debt cohort (file vintage)
+    o = frames["core_public__program_outcomes"]
+    earn = o[(o.measure == "earnings_median") & (o.institution_id == "126614") & (o.credential_level_code == "5")].iloc[0]
+    assert (earn.dollar_year, earn.cohort_first_year, earn.cohort_last_year, earn.measurement_period) == (
+        2018, 2015, 2016, "CY2016, CY2017")
+    assert not earn.cohorts_differ_across_horizons
+    pay = o[(o.measure == "debt_monthly_payment") & (o.institution_id == "126614") & (o.credential_level_code == "3")]
+    assert sorted(pay.value) == [174.0, 234.0] and pay.dollar_year.isna().all()
+    # the row without a UNITID is quarantined in each file, nothing lost
+    q = frames["_quarantine"]
+    assert len(q) == 2 and set(q.failed_rules) == {"UNITID:pattern"}
+    assert len(frames[cs.RAW_TABLE]) == 14
+    cells = frames["core_public__program_cells"].set_index(["institution_id", "cip_code", "credential_level_code"])
+    assert cells.loc[("126614", "11.07", "5"), "institution_control"] == "Public"
+    assert cells.loc[("100654", "11.01", "3"), "cip_title"] == "Computer and Information Sciences, General."
+
+
+def test_old_layout_without_dictionary_keeps_every_measure_and_says_cohorts_unknown(tmp_path):
+    frames = old_layout_frames(tmp_path, with_dictionary=False)
+    assert set(frames[cs.EARNINGS_TABLE].grad_cohort) == {"FieldOfStudyData1415_1516", "FieldOfStudyData1516_1617"}
+    assert len(frames["_quarantine"]) == 2
+    o = frames["core_public__program_outcomes"]
+    assert o.cohorts_differ_across_horizons.all() and o.dollar_year.isna().all()

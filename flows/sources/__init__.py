@@ -76,6 +76,7 @@ def register(source: Source) -> Source:
 #: Connector modules, imported on demand (each registers its Source when imported).
 CONNECTORS = ("census_pseo", "college_scorecard", "bls_oews", "outcome_reports", "freecodecamp_2016", "program_links")
 CONNECTORS += ("bls_oews_release", "nsf_ncses", "fivethirtyeight", "kaggle_2017")
+CONNECTORS += ("colorado_roi",)
 
 
 def load_connectors() -> dict[str, Source]:

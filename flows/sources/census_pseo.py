@@ -40,6 +40,8 @@ import pandas as pd
 
 from flows.settings import relative
 from flows.sources import FetchedFile, HttpClient, Source, register
+from flows.sources.public_programs import CIP2_TITLES, cell_row, in_program_scope, outcome_row
+from flows.sources.tabular import typed_frame
 from flows.sources.snapshot_files import (SnapshotError, files_config, problem, quarantine_frame,
                                           quarantine_row, read_manifest, snapshot_file, snapshot_id)
 from schemas.tables.census_pseo import PSEO_COLUMNS, RAW_FIELDS
@@ -47,6 +49,8 @@ from schemas.tables.census_pseo import PSEO_COLUMNS, RAW_FIELDS
 SOURCE = "census_pseo"
 FILE_KIND = "census_pseo_earnings"
 YEARS = (1, 5, 10)
+CELLS_TABLE = "core_public__program_cells"
+OUTCOMES_TABLE = "core_public__program_outcomes"
 
 #: PSEO degree_level (2 digits) -> credential_level vocabulary (schemas/tables/public.py).
 DEGREE_LEVELS = {
@@ -186,7 +190,7 @@ def _number(text: str) -> float | None:
 
 
 def transform_frame(df: pd.DataFrame, *, source_file: str, sha256: str, snap_id: str,
-                    labels: dict, cip_families: list[str]) -> dict[str, pd.DataFrame]:
+                    labels: dict, cip_families: list[str], dollar_year: int | None = None) -> dict[str, pd.DataFrame]:
     """Raw + core + quarantine frames from one file's rows (text, lower-case PSEO names)."""
     df = df.reset_index(drop=True)
     raw = pd.DataFrame({f"pseoe_{c}": (df[c] if c in df.columns else pd.Series([None] * len(df), dtype=object))
@@ -297,13 +301,83 @@ def transform_frame(df: pd.DataFrame, *, source_file: str, sha256: str, snap_id:
                 "/".join(str(grp.iloc[0][k]) for k in key[:4]), "duplicate_key",
                 f"same cell as row {first}, which is kept")], rec, stage="build"))
         core = core.loc[~dup]
+    cells, outcomes = program_rows(core, df, source_file=source_file, snap_id=snap_id, dollar_year=dollar_year)
     core = core.drop(columns="_row").reset_index(drop=True)
     for col in ("years_after_graduation", "earnings_count"):
         core[col] = core[col].astype("Int64")
     for col in ("earnings_p25_usd", "earnings_median_usd", "earnings_p75_usd"):
         core[col] = core[col].astype("float64")
     return {"raw_census_pseo__earnings": raw, "core_public__program_earnings": core,
+            CELLS_TABLE: typed_frame(CELLS_TABLE, cells), OUTCOMES_TABLE: typed_frame(OUTCOMES_TABLE, outcomes),
             "_quarantine": quarantine_frame(quarantine)}
+
+
+SUPPRESSION_REASON = {
+    "suppressed": "status 5: withheld by the Census Bureau's confidentiality protection (too few graduates)",
+    "not_available": "status -1: not available (the cohort is too recent for this horizon, or no data)",
+}
+
+
+def ipeds_status(rec: dict, years: int) -> str:
+    """Status flag of the IPEDS completers count at a horizon: the newer per-horizon column
+    (status_y1_ipeds_count ...) when present, else the older single status_ipeds_count."""
+    per_horizon = str(rec.get(f"status_y{years}_ipeds_count") or "").strip()
+    return per_horizon or str(rec.get("status_ipeds_count") or "").strip()
+
+
+def program_rows(core: pd.DataFrame, df: pd.DataFrame, *, source_file: str, snap_id: str,
+                 dollar_year: int | None) -> tuple[list[dict], list[dict]]:
+    """Program cells and outcomes (earnings p25 / median / p75 and IPEDS completers per horizon) of the
+    core rows whose CIP is in the public-program scope (flows/sources/public_programs.py)."""
+    cells: dict[tuple, dict] = {}
+    outcomes: list[dict] = []
+    basis = f"assumed: {dollar_year} (sources.toml [census_pseo] dollar_year; see docs/METHODOLOGY.md)" if dollar_year else None
+    for r in core.to_dict("records"):
+        if not in_program_scope(r["cip_code"]):
+            continue
+        inst, cip, level = r["institution_id"], r["cip_code"], r["credential_level_code"]
+        key = (inst, cip, level)
+        if key not in cells:
+            cells[key] = cell_row(data_origin=SOURCE, institution_id=inst, cip_code=cip, credential_level_code=level,
+                                  credential_level=r["credential_level"], snapshot_id=snap_id, pseo_institution_id=inst,
+                                  opeid6=inst[:6] if inst.endswith("00") else None,
+                                  institution_name=r["institution_name"], state_code=r["state_code"],
+                                  cip_title=CIP2_TITLES.get(cip) if len(cip) == 2 else None)
+        cohort = r["grad_cohort"]
+        years_span = [int(x) for x in cohort.split("-")] if cohort != "all" else []
+        common = dict(data_origin=SOURCE, institution_id=inst, cip_code=cip, credential_level_code=level,
+                      years=int(r["years_after_graduation"]), snapshot_id=snap_id, grad_cohort=cohort,
+                      cohorts_differ=cohort == "all", cohort_first_year=min(years_span) if years_span else None,
+                      cohort_last_year=max(years_span) if years_span else None, source_file=source_file,
+                      source_row_number=int(r["_row"]))
+        status = r["value_status"]
+        code = r["suppression_code"] if status != "released" else None
+        for measure, col in (("earnings_p25", "earnings_p25_usd"), ("earnings_median", "earnings_median_usd"),
+                             ("earnings_p75", "earnings_p75_usd")):
+            value = r[col]
+            outcomes.append(outcome_row(
+                measure=measure, value=None if pd.isna(value) else float(value), value_unit="usd_per_year",
+                value_status=status, value_count=None if pd.isna(r["earnings_count"]) else int(r["earnings_count"]),
+                dollar_year=dollar_year, dollar_year_basis=basis, suppression_code=code,
+                suppression_reason=SUPPRESSION_REASON.get(status), **common))
+        rec = {k: ("" if v is None else str(v).strip()) for k, v in df.iloc[int(r["_row"]) - 1].items()}
+        y = int(r["years_after_graduation"])
+        if f"y{y}_ipeds_count" in rec:
+            st = ipeds_status(rec, y)
+            cstatus = STATUS.get(st, "not_available")
+            try:
+                n = _number(rec[f"y{y}_ipeds_count"]) if cstatus == "released" else None
+            except ValueError:
+                n = None
+            if cstatus == "released" and (n is None or n < 0 or n != int(n)):
+                cstatus, n = "not_available", None
+            outcomes.append(outcome_row(
+                measure="completers", value=n, value_unit="count", value_status=cstatus,
+                value_count=None if n is None else int(n), suppression_code=None if cstatus == "released" else (st or None),
+                suppression_reason=(SUPPRESSION_REASON.get(cstatus) if st in STATUS else
+                                    f"status flag {st or 'blank'}: count not published (flag not documented for this release)"),
+                **common))
+    return list(cells.values()), outcomes
 
 
 def transform(snapshot_dir: Path, config: dict | None = None) -> dict[str, pd.DataFrame]:
@@ -326,7 +400,8 @@ def transform(snapshot_dir: Path, config: dict | None = None) -> dict[str, pd.Da
     if not parts:
         raise SnapshotError(f"{snap}: no PSEO earnings file ({cfg['earnings_file']} or *.json) in the manifest")
     outs = [transform_frame(df, source_file=sf, sha256=dg, snap_id=snap, labels=labels,
-                            cip_families=cfg["cip_families"]) for df, sf, dg in parts]
+                            cip_families=cfg["cip_families"], dollar_year=cfg.get("dollar_year"))
+            for df, sf, dg in parts]
     return {k: pd.concat([o[k] for o in outs], ignore_index=True) if len(outs) > 1 else outs[0][k]
             for k in outs[0]}
 

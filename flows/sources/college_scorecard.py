@@ -52,6 +52,7 @@ import pandas as pd
 from flows import http
 from flows.snapshots import snapshot_files
 from flows.sources import FetchedFile, HttpClient, Source, register
+from flows.sources.public_programs import cell_row, in_program_scope, outcome_row, parse_cohort_text
 from flows.sources.tabular import (ValueProblem, classify_token, file_sha256, quarantine_row, raw_row,
                                    snapshot_id_of, source_file_of, typed_frame)
 
@@ -61,6 +62,8 @@ NAME = "college_scorecard"
 EARNINGS_TABLE = "core_public__program_earnings"
 DEBT_TABLE = "core_college_scorecard__program_debt"
 RAW_TABLE = "raw_college_scorecard__field_of_study"
+CELLS_TABLE = "core_public__program_cells"
+OUTCOMES_TABLE = "core_public__program_outcomes"
 
 API_FIELDS = "id,ope6_id,school.name,school.state,latest.programs.cip_4_digit"
 
@@ -75,10 +78,29 @@ CREDLEV = {
 MEASURES = [
     (1, [("EARN_MDN_1YR", "EARN_COUNT_WNE_1YR"), ("EARN_MDN_HI_1YR", "EARN_COUNT_WNE_HI_1YR")]),
     (2, [("EARN_MDN_HI_2YR", "EARN_COUNT_WNE_HI_2YR")]),
+    (3, [("EARN_NE_MDN_3YR", "EARN_COUNT_NE_3YR")]),
     (4, [("EARN_MDN_4YR", "EARN_COUNT_WNE_4YR")]),
     (5, [("EARN_MDN_5YR", "EARN_COUNT_WNE_5YR")]),
 ]
 DEBT = ("DEBT_ALL_STGP_EVAL_MDN", "DEBT_ALL_STGP_EVAL_N")
+PAYMENT = "DEBT_ALL_STGP_EVAL_MDN10YRPAY"
+
+#: Older field-of-study layout (files FieldOfStudyData1415_1516_PP, ..._1516_1617_PP): every column is
+#: prefixed ``P_`` and some have older names. Older name -> current name (Scorecard data dictionary,
+#: sheet FieldOfStudy_Data_Dictionary, and the API dictionary data.yaml, which maps the API's
+#: ``programs.cip_4_digit.*`` fields to ``P_``-prefixed columns). Evidence for the earnings pair: the
+#: cohort map gives EARN_MDN_HI_1YR no cohort ("NA") in the 1415_1516 file and a cohort in the
+#: 1516_1617 file, exactly where P_MD_EARN_WNE is all NULL / published. P_COUNT, P_DEBTMEAN and
+#: P_TITLEIVCOUNT keep their names (raw table only).
+OLD_LAYOUT = {
+    "P_MD_EARN_WNE": "EARN_MDN_HI_1YR", "P_EARNINGSCOUNT": "EARN_COUNT_WNE_HI_1YR",
+    "P_DEBTMEDIAN": "DEBT_ALL_STGP_EVAL_MDN", "P_DEBTPAYMENT10YR": "DEBT_ALL_STGP_EVAL_MDN10YRPAY",
+}
+#: Columns kept under their ``P_`` name (their current-layout meaning is not settled by the dictionaries).
+OLD_KEEP = {"P_COUNT", "P_DEBTMEAN", "P_TITLEIVCOUNT"}
+
+#: Scorecard CONTROL codes of the current layout (text in the older one).
+CONTROL = {"1": "Public", "2": "Private, nonprofit", "3": "Private, for-profit", "4": "Foreign"}
 
 #: CSV column -> path inside an API program element.
 API_PATHS = {
@@ -233,9 +255,21 @@ def _csv_text_streams(path: Path) -> Iterator[tuple[str, io.TextIOBase]]:
             yield path.name, fh
 
 
+def current_name(column: str) -> str:
+    """Current-layout name of a column of either layout (P_UNITID -> UNITID, P_MD_EARN_WNE -> EARN_MDN_HI_1YR)."""
+    column = column.strip()
+    if column in OLD_LAYOUT:
+        return OLD_LAYOUT[column]
+    if column.startswith("P_") and column not in OLD_KEEP:
+        return column[2:]
+    return column
+
+
 def _csv_records(path: Path, families: tuple[str, ...]) -> Iterator[tuple[int, dict]]:
     for member, fh in _csv_text_streams(path):
         reader = csv.DictReader(fh)
+        if reader.fieldnames and "P_UNITID" in reader.fieldnames:  # older P_ layout
+            reader.fieldnames = [current_name(c) for c in reader.fieldnames]
         missing = {"UNITID", "CIPCODE", "CREDLEV"} - set(reader.fieldnames or [])
         if missing:
             raise ValueError(f"{path}{'!' + member if member != path.name else ''}: not a Field-of-Study file, "
@@ -252,6 +286,12 @@ def _label(config: dict, years: int) -> str:
     return str(labels.get(str(years)) or labels.get(years) or "most_recent")
 
 
+def _fallback_label(config: dict, years: int, vintage: str) -> str:
+    """Cohort label without the data dictionary: the configured label of the most recent file, or the
+    vintage's own name ('FieldOfStudyData1516_1617') so that two vintages never share a label."""
+    return _label(config, years) if vintage == "FieldOfStudyMostRecent" else vintage
+
+
 def _count(value: Any, column: str) -> int | None:
     number, status, _ = classify_token(value)
     if number is None:
@@ -261,6 +301,77 @@ def _count(value: Any, column: str) -> int | None:
     return int(number)
 
 
+# --- vintages, cohort map, institution file -------------------------------------------------
+
+_VINTAGE = re.compile(r"FieldOfStudyData(\d{4}_\d{4})", re.IGNORECASE)
+DICTIONARY_GLOB = "CollegeScorecardDataDictionary*.xlsx"
+COHORT_SHEET = "FieldOfStudy_Cohort_Map"
+SUPPRESSION_RULE = ("withheld by the publisher for privacy (College Scorecard suppresses cells with too few "
+                    "students behind them)")
+
+
+def vintage_of(file_name: str) -> str:
+    """'FieldOfStudyData1516_1617_PP.csv' -> 'FieldOfStudyData1516_1617'; most-recent files -> 'FieldOfStudyMostRecent'."""
+    m = _VINTAGE.search(file_name)
+    return f"FieldOfStudyData{m.group(1)}" if m else "FieldOfStudyMostRecent"
+
+
+def is_institution_file(path: Path) -> bool:
+    """The institution-level file (MERGED<year>_PP*.csv) sits beside the field-of-study files in a snapshot."""
+    return path.name.upper().startswith("MERGED")
+
+
+def load_cohort_map(snapshot_dir: Path) -> dict[tuple[str, str], str]:
+    """(variable, vintage) -> the cohort text of the data dictionary's FieldOfStudy_Cohort_Map sheet
+    ('NA' cells left out: the vintage does not publish that measure). Empty without a dictionary."""
+    import openpyxl
+
+    books = sorted(Path(snapshot_dir).glob(DICTIONARY_GLOB))
+    if not books:
+        return {}
+    wb = openpyxl.load_workbook(books[-1], read_only=True)
+    try:
+        if COHORT_SHEET not in wb.sheetnames:
+            raise ValueError(f"{source_file_of(books[-1])}: no sheet {COHORT_SHEET!r}")
+        rows = wb[COHORT_SHEET].iter_rows(values_only=True)
+        header = [str(h or "").replace(" datafile", "").strip() for h in next(rows)]
+        out = {}
+        for row in rows:
+            if not row or not row[0]:
+                continue
+            for vintage, text in zip(header[1:], row[1:]):
+                if vintage and text and str(text).strip() != "NA":
+                    out[(str(row[0]).strip(), vintage)] = str(text).strip()
+        return out
+    finally:
+        wb.close()
+
+
+def load_institutions(snapshot_dir: Path) -> dict[str, dict]:
+    """UNITID -> row of the institution file (state, control), when the snapshot has one."""
+    out: dict[str, dict] = {}
+    for path in sorted(Path(snapshot_dir).glob("*.csv")):
+        if is_institution_file(path):
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    out[row["UNITID"].strip()] = row
+    return out
+
+
+def _outcome(unitid, cip, credlev, measure, years, value, unit, status, code, count, info, differ, column,
+             snap_id, src, row_number) -> dict:
+    dollar_year = info.get("dollar_year")
+    return outcome_row(
+        data_origin=NAME, institution_id=unitid, cip_code=cip, credential_level_code=credlev, measure=measure,
+        years=years, value=value, value_unit=unit, value_status=status, snapshot_id=snap_id,
+        grad_cohort=info["grad_cohort"], cohorts_differ=differ, value_count=count,
+        cohort_first_year=info.get("cohort_first_year"), cohort_last_year=info.get("cohort_last_year"),
+        measurement_period=info.get("measurement_period"), dollar_year=dollar_year,
+        dollar_year_basis=(f"College Scorecard data dictionary, FieldOfStudy_Cohort_Map, {column}" if dollar_year else None),
+        suppression_code=code, suppression_reason=SUPPRESSION_RULE if status == "suppressed" else None,
+        source_file=src, source_row_number=row_number)
+
+
 def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
     """Snapshot (API pages and/or bulk CSV) -> earnings rows, debt rows, raw rows, quarantine."""
     snapshot_dir = Path(snapshot_dir)
@@ -268,6 +379,11 @@ def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
     snap_id = snapshot_id_of(snapshot_dir)
     earnings: dict[tuple, dict] = {}
     debts: dict[tuple, dict] = {}
+    cells: dict[tuple, dict] = {}
+    outcomes: dict[tuple, dict] = {}
+    program_cfg = config.get("programs")
+    cohort_map = load_cohort_map(snapshot_dir)
+    institutions = load_institutions(snapshot_dir)
     raws: list[dict] = []
     quarantine: list[dict] = []
     duplicates = 0
@@ -276,11 +392,16 @@ def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
         suffix = path.suffix.lower()
         if suffix == ".json":
             records = _api_records(path)
-        elif suffix in (".csv", ".zip"):
+        elif suffix in (".csv", ".zip") and not is_institution_file(path):
             records = _csv_records(path, families)
         else:
             continue
         src = source_file_of(path)
+        vintage = vintage_of(path.name)
+        cohorts = {col: parse_cohort_text(text) for (col, v), text in cohort_map.items() if v == vintage}
+        # Without the data dictionary the cohorts are unknown: say they may differ.
+        differ = (not cohort_map) or len({cohorts[m]["grad_cohort"] for _, cands in MEASURES
+                                          for m, _ in cands if m in cohorts}) > 1
         for row_number, rec in records:
             cip4 = normalise_cip4(rec.get("CIPCODE"))
             if not in_families(cip4, families):
@@ -301,12 +422,21 @@ def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
             state = rec.get("STABBR")
             state = state if isinstance(state, str) and re.fullmatch(r"[A-Z]{2}", state) else None
             name = rec.get("INSTNM")
-            new_earn, new_debt = [], []
+            if state is None and unitid in institutions:
+                state = institutions[unitid]["STABBR"]
+            control = rec.get("CONTROL")
+            control = CONTROL.get(str(control).strip(), str(control).strip() or None) if control is not None else None
+            if unitid in institutions and control is None:
+                control = CONTROL.get(institutions[unitid].get("CONTROL", ""))
+            cip = f"{cip4[:2]}.{cip4[2:]}"
+            new_earn, new_debt, new_out = [], [], []
             for years, candidates in MEASURES:
                 cols = next(((m, c) for m, c in candidates if m in rec), None)
                 if cols is None:
                     continue
                 mcol, ccol = cols
+                if cohort_map and mcol not in cohorts:
+                    continue  # the data dictionary says this vintage does not publish the measure
                 try:
                     value, status, code = classify_token(rec.get(mcol))
                     if value is not None and value < 0:
@@ -315,32 +445,49 @@ def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
                 except ValueProblem as exc:
                     problems.append((mcol, "number_or_code", f"{where}, column {mcol}/{ccol}: {exc}"))
                     continue
+                info = cohorts.get(mcol) or {"grad_cohort": _fallback_label(config, years, vintage)}
                 new_earn.append({
                     "data_origin": NAME, "institution_id": unitid, "institution_name": name,
-                    "state_code": state, "cip_code": f"{cip4[:2]}.{cip4[2:]}",
+                    "state_code": state, "cip_code": cip,
                     "credential_level": CREDLEV.get(credlev), "credential_level_code": credlev,
-                    "grad_cohort": _label(config, years), "years_after_graduation": years,
+                    "grad_cohort": info["grad_cohort"], "years_after_graduation": years,
                     "earnings_p25_usd": None, "earnings_median_usd": value, "earnings_p75_usd": None,
                     "earnings_count": count, "value_status": status, "suppression_code": code,
                     "snapshot_id": snap_id,
                 })
-            if DEBT[0] in rec:
+                new_out.append(_outcome(unitid, cip, credlev, "earnings_median", years, value, "usd_per_year",
+                                        status, code, count, info, differ, mcol, snap_id, src, row_number))
+            debt_info = cohorts.get(DEBT[0]) or {"grad_cohort": _fallback_label(config, 0, vintage)}
+            if DEBT[0] in rec and (not cohort_map or DEBT[0] in cohorts):
                 try:
                     value, status, code = classify_token(rec.get(DEBT[0]))
                     if value is not None and value < 0:
                         raise ValueProblem(f"{value:g} is negative")
                     count = _count(rec.get(DEBT[1]), DEBT[1]) if DEBT[1] in rec else None
+                    payment, pstatus, pcode = classify_token(rec.get(PAYMENT)) if PAYMENT in rec else (None, None, None)
+                    if payment is not None and payment < 0:
+                        raise ValueProblem(f"{PAYMENT} {payment:g} is negative")
                     new_debt.append({
                         "institution_id": unitid, "opeid6": opeid6, "institution_name": name,
-                        "cip_code": f"{cip4[:2]}.{cip4[2:]}", "credential_level": CREDLEV.get(credlev),
-                        "credential_level_code": credlev, "debt_median_usd": value, "debt_count": count,
-                        "value_status": status, "suppression_code": code, "snapshot_id": snap_id,
+                        "cip_code": cip, "credential_level": CREDLEV.get(credlev),
+                        "credential_level_code": credlev, "grad_cohort": debt_info["grad_cohort"],
+                        "debt_median_usd": value, "debt_count": count,
+                        "debt_monthly_payment_usd": payment, "value_status": status, "suppression_code": code,
+                        "snapshot_id": snap_id,
                     })
+                    new_out.append(_outcome(unitid, cip, credlev, "debt_median", 0, value, "usd", status, code, count,
+                                            debt_info, differ, DEBT[0], snap_id, src, row_number))
+                    if pstatus is not None:
+                        new_out.append(_outcome(unitid, cip, credlev, "debt_monthly_payment", 0, payment, "usd_per_month",
+                                                pstatus, pcode, count, debt_info, differ, PAYMENT, snap_id, src,
+                                                row_number))
                 except ValueProblem as exc:
                     problems.append((DEBT[0], "number_or_code", f"{where}, column {DEBT[0]}/{DEBT[1]}: {exc}"))
             keys_e = [(r["institution_id"], r["cip_code"], r["credential_level_code"], r["grad_cohort"],
                        r["years_after_graduation"]) for r in new_earn]
-            keys_d = [(r["institution_id"], r["cip_code"], r["credential_level_code"]) for r in new_debt]
+            keys_d = [(r["institution_id"], r["cip_code"], r["credential_level_code"], r["grad_cohort"]) for r in new_debt]
+            keys_o = [(r["institution_id"], r["cip_code"], r["credential_level_code"], r["measure"],
+                       r["years_after_graduation"], r["grad_cohort"]) for r in new_out]
             if not problems:
                 clash = [k for k, r in zip(keys_e, new_earn) if k in earnings and earnings[k] != r]
                 clash += [k for k, r in zip(keys_d, new_debt) if k in debts and debts[k] != r]
@@ -355,11 +502,23 @@ def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
                 duplicates += 1  # identical repeat of a row already read (e.g. a distance-education twin)
             earnings.update(zip(keys_e, new_earn))
             debts.update(zip(keys_d, new_debt))
+            for k, r in zip(keys_o, new_out):
+                outcomes.setdefault(k, r)
+            if in_program_scope(cip, program_cfg):
+                cells.setdefault((unitid, cip, credlev), cell_row(
+                    data_origin=NAME, institution_id=unitid, cip_code=cip, credential_level_code=credlev,
+                    credential_level=CREDLEV[credlev], snapshot_id=snap_id, unitid=unitid, opeid6=opeid6,
+                    institution_name=name, state_code=state, institution_control=control,
+                    cip_title=(str(rec.get("CIPDESC")).strip() or None) if rec.get("CIPDESC") is not None else None))
     if duplicates:
         logger.info("college_scorecard: %d rows repeated an identical row and were merged", duplicates)
+    in_cells = {(c["institution_id"], c["cip_code"], c["credential_level_code"]) for c in cells.values()}
     return {
         EARNINGS_TABLE: typed_frame(EARNINGS_TABLE, earnings.values()),
         DEBT_TABLE: typed_frame(DEBT_TABLE, debts.values()),
+        CELLS_TABLE: typed_frame(CELLS_TABLE, cells.values()),
+        OUTCOMES_TABLE: typed_frame(OUTCOMES_TABLE, [r for r in outcomes.values()
+                                                     if (r["institution_id"], r["cip_code"], r["credential_level_code"]) in in_cells]),
         RAW_TABLE: typed_frame(RAW_TABLE, raws),
         "_quarantine": typed_frame("core_ingest__quarantine", quarantine),
     }

@@ -92,11 +92,71 @@ def read_links(path: Path) -> dict[str, pd.DataFrame]:
     return {TABLE: out, "_quarantine": quarantine_frame(quarantine)}
 
 
+CROSSWALK_TABLE = "core_links__institution_crosswalk"
+CROSSWALK_COLUMNS = ("crosswalk_source", "source_institution_id", "source_institution_name", "state_code", "unitid",
+                     "opeid6", "ipeds_institution_name", "match_method", "review_note")
+
+
+def read_institution_crosswalk(path: Path) -> dict[str, pd.DataFrame]:
+    """``public_institution_crosswalk.csv`` -> {core_links__institution_crosswalk, _quarantine}: every cell
+    text, checked against its field (pattern, vocabulary); a code listed twice, or a UNITID that two codes
+    of one source point to, is quarantined (one-to-one, see flows/sources/public_crosswalk.py)."""
+    path = Path(path)
+    source_file = relative(path)
+    digest = sha256_file(path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df.columns = [c.strip() for c in df.columns]
+    if tuple(df.columns) != CROSSWALK_COLUMNS:
+        raise SnapshotError(f"{source_file}: header must be {','.join(CROSSWALK_COLUMNS)}, got {','.join(df.columns)}")
+    rows, quarantine, seen, targets = [], [], {}, {}
+    for i, rec in enumerate(df.to_dict("records"), start=1):
+        rec = {k: str(v).strip() for k, v in rec.items()}
+        problems = []
+        for col in ("crosswalk_source", "source_institution_id", "match_method"):
+            if not rec[col]:
+                problems.append(problem(source_file, i, col, "", "required", "this column must be filled"))
+        for col in ("unitid", "opeid6", "state_code", "crosswalk_source", "match_method"):
+            f, value = FIELDS[col], rec[col]
+            if value and f.pattern and not re.search(f.pattern, value):
+                problems.append(problem(source_file, i, col, value, "pattern", f"must match {f.pattern} (keep leading zeros)"))
+            if value and f.vocabulary and value not in VOCABULARIES[f.vocabulary].codes:
+                problems.append(problem(source_file, i, col, value, "vocabulary",
+                                        f"must be one of {', '.join(VOCABULARIES[f.vocabulary].values)}"))
+        if bool(rec["unitid"]) == (rec["match_method"] == "unmatched"):
+            problems.append(problem(source_file, i, "unitid", rec["unitid"], "unitid_matches_method",
+                                    "a UNITID is given exactly when match_method is not 'unmatched'"))
+        key, target = (rec["crosswalk_source"], rec["source_institution_id"]), (rec["crosswalk_source"], rec["unitid"])
+        if key in seen:
+            problems.append(problem(source_file, i, "source_institution_id", rec["source_institution_id"],
+                                    "duplicate_code", f"already on row {seen[key]}"))
+        if rec["unitid"] and target in targets:
+            problems.append(problem(source_file, i, "unitid", rec["unitid"], "one_to_one",
+                                    f"row {targets[target]} already maps a {rec['crosswalk_source']} code to this UNITID"))
+        if problems:
+            quarantine.append(quarantine_row(source_file, digest, i, "institution_crosswalk", problems, rec))
+            continue
+        seen[key] = i
+        if rec["unitid"]:
+            targets[target] = i
+        rows.append({**{c: (rec[c] or None) for c in CROSSWALK_COLUMNS}, "source_file": source_file,
+                     "source_row_number": i})
+    out = pd.DataFrame(rows, columns=list(TABLES[CROSSWALK_TABLE].fields))
+    out["source_row_number"] = out["source_row_number"].astype("Int64")
+    return {CROSSWALK_TABLE: out, "_quarantine": quarantine_frame(quarantine)}
+
+
 def transform(snapshot_dir: Path | None = None, config: dict | None = None) -> dict[str, pd.DataFrame]:
-    """Curated file source: ``snapshot_dir`` is the folder holding the crosswalk (default data/raw/links)."""
+    """Curated file source: ``snapshot_dir`` is the folder holding the crosswalks (default data/raw/links):
+    the program links and, when present, the institution crosswalk of the public programs."""
     cfg = files_config(SOURCE, config)
     folder = Path(snapshot_dir) if snapshot_dir else raw_dir() / "links"
-    return read_links(folder / cfg["file"])
+    out = read_links(folder / cfg["file"])
+    xw = folder / cfg.get("institution_crosswalk_file", "public_institution_crosswalk.csv")
+    if xw.is_file():
+        more = read_institution_crosswalk(xw)
+        out[CROSSWALK_TABLE] = more[CROSSWALK_TABLE]
+        out["_quarantine"] = pd.concat([out["_quarantine"], more["_quarantine"]], ignore_index=True)
+    return out
 
 
 SOURCE_DEF = register(Source(

@@ -20,6 +20,7 @@ PSEO_COLUMNS = (
     "y1_ipeds_count", "y5_ipeds_count", "y10_ipeds_count",
     "status_y1_earnings", "status_y1_grads_earn", "status_y5_earnings", "status_y5_grads_earn",
     "status_y10_earnings", "status_y10_grads_earn", "status_ipeds_count",
+    "status_y1_ipeds_count", "status_y5_ipeds_count", "status_y10_ipeds_count",
 )
 
 _DESCRIPTIONS = {
@@ -38,7 +39,10 @@ _DESCRIPTIONS = {
     "y1_ipeds_count": "IPEDS completions count behind the year-1 cohort.",
     "y5_ipeds_count": "IPEDS completions count behind the year-5 cohort.",
     "y10_ipeds_count": "IPEDS completions count behind the year-10 cohort.",
-    "status_ipeds_count": "Status flag of the IPEDS counts.",
+    "status_ipeds_count": "Status flag of the IPEDS counts (older releases: one flag for the three counts).",
+    "status_y1_ipeds_count": "Status flag of the year-1 IPEDS count (newer releases: one flag per horizon).",
+    "status_y5_ipeds_count": "Status flag of the year-5 IPEDS count (newer releases).",
+    "status_y10_ipeds_count": "Status flag of the year-10 IPEDS count (newer releases).",
 }
 for _y in ("y1", "y5", "y10"):
     _n = _y[1:]

@@ -14,6 +14,9 @@ register_fields([
           "Median federal loan debt (Stafford and Grad PLUS) at completion of the program's completers, "
           "as published (Scorecard DEBT_ALL_STGP_EVAL_MDN; null when not released).", unit="USD", min=0),
     Field("debt_count", "integer", "Completers behind the median debt, as published (DEBT_ALL_STGP_EVAL_N).", min=0),
+    Field("debt_monthly_payment_usd", "number",
+          "Median estimated monthly payment on that debt under a 10-year standard plan, as published "
+          "(DEBT_ALL_STGP_EVAL_MDN10YRPAY; older layout P_DEBTPAYMENT10YR).", unit="USD", min=0),
 ])
 
 TABLES = [
@@ -28,15 +31,16 @@ TABLES = [
     ),
     Table(
         "core_college_scorecard__program_debt",
-        "College Scorecard median federal loan debt at completion per institution x CIP x credential level. "
+        "College Scorecard median federal loan debt at completion (and its estimated monthly payment) per "
+        "institution x CIP x credential level x debt cohort. "
         "Withheld values are null with value_status and the publisher's code, never zero.",
         fields=("institution_id", "opeid6", "institution_name", "cip_code", "credential_level",
-                "credential_level_code", "debt_median_usd", "debt_count", "value_status", "suppression_code",
-                "snapshot_id"),
-        primary_key=("institution_id", "cip_code", "credential_level_code"),
+                "credential_level_code", "grad_cohort", "debt_median_usd", "debt_count", "debt_monthly_payment_usd",
+                "value_status", "suppression_code", "snapshot_id"),
+        primary_key=("institution_id", "cip_code", "credential_level_code", "grad_cohort"),
         required=("credential_level", "value_status", "snapshot_id"),
         warnings=("suppressed_values", "incomplete_coverage"),
-        grain="One row per institution (UNITID) x 4-digit CIP x credential level.",
+        grain="One row per institution (UNITID) x 4-digit CIP x credential level x debt cohort (file vintage).",
     ),
 ]
 

@@ -51,7 +51,7 @@ register_fields([
     Field("ncses_column", "string", "Column name in the NCSES table's CSV, verbatim."),
     Field("survey_name", "string", "Survey behind the figure (NSCG National Survey of College Graduates, SED Survey of Earned Doctorates, SDR Survey of Doctorate Recipients; ACS American Community Survey)."),
     Field("survey_year", "integer", "Year of the survey (reference year of the figure).", min=1990, max=2100),
-    Field("dollar_year", "integer", "Year of the dollars of a money figure (nominal dollars of that year); null for counts and rates.", min=1990, max=2100),
+    Field("dollar_year", "integer", "Year of the dollars of a money figure as published (nominal dollars of that year); null for counts, shares and rates, and for figures in nominal dollars of several years (e.g. College Scorecard debt).", min=1990, max=2100),
     Field("degree_cohort", "string", "Which degree recipients the figure covers (e.g. 'highest degree earned Jan 2015 - Feb 2021')."),
     Field("ncses_degree_level", "string", "Degree level of the figure.", vocabulary="ncses_degree_level"),
     Field("field_code", "string", "Field of study as a code: the publisher's label in lower case with underscores (e.g. computer_and_mathematical_sciences).", pattern=r"^[a-z0-9_]+$"),
