@@ -22,7 +22,7 @@ os.environ["PREFECT_HOME"] = _HOME
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")  # a loaded machine is slow
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")  # a loaded machine is slow
 os.environ["OUTCOMES_PERSON_KEY"] = "test-person-key-not-secret"
 os.environ["OUTCOMES_REPORTS_DIR"] = tempfile.mkdtemp(prefix="outcomes-reports-")  # never the repo's reports/
 os.environ["OUTCOMES_WAREHOUSE"] = str(Path(tempfile.mkdtemp(prefix="outcomes-warehouse-")) / "outcomes.duckdb")
@@ -61,5 +61,6 @@ def pytest_sessionfinish(session, exitstatus):
 def prefect_harness():
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=90):
+    # The same start-up allowance as a refresh (a loaded machine can take minutes).
+    with prefect_test_harness(server_startup_timeout=int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])):
         yield
