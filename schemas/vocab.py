@@ -109,6 +109,7 @@ VOCABS = [
         "masters": "Master's degree",
         "doctorate": "Doctorate",
         "professional": "Professional degree (MBA, MD, JD, ...)",
+        "unknown": "Not stated (the code of a missing prior degree in out tables)",
     }),
     _v("prior_field", "Field of the prior degree", {
         "computer_science": "Computer science / software",
@@ -122,6 +123,7 @@ VOCABS = [
         "education": "Education",
         "other": "Other field",
         "none": "No prior degree",
+        "unknown": "Not stated (the code of a missing prior field in out tables)",
     }),
     _v("currency", "Currencies with a conversion rate in flows/assumptions.toml (ISO 4217)", {
         "USD": "US dollar", "EUR": "Euro", "GBP": "Pound sterling", "CAD": "Canadian dollar",

@@ -124,12 +124,12 @@ def prior_background(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Da
     create_records_view(con, assumptions)
     d180 = windows(assumptions)[1]
     cells = con.execute(f"""
-        SELECT program_id, prior_degree, count(*) AS graduates,
+        SELECT program_id, coalesce(prior_degree, 'unknown') AS prior_degree, count(*) AS graduates,
                count(*) FILTER (WHERE NOT excluded) AS cirr_denominator,
                count(*) FILTER (WHERE in_field_{d180}d) AS employed_in_field_180d_count,
                count(salary_usd) AS salary_reported_count,
                quantile_cont(salary_usd, 0.5) AS median_base_salary_usd
-        FROM _stats_records GROUP BY program_id, prior_degree ORDER BY program_id, prior_degree NULLS LAST
+        FROM _stats_records GROUP BY ALL ORDER BY program_id, prior_degree = 'unknown', prior_degree
     """).df()
     con.execute("DROP VIEW IF EXISTS _stats_records")
     cols = list(TABLES["out_reports__program_prior_background"].fields)
@@ -139,9 +139,9 @@ def prior_background(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Da
     lo, hi = wilson_interval(cells["employed_in_field_180d_count"].to_numpy(float), cells["cirr_denominator"].to_numpy(float))
     cells["employed_in_field_180d_rate_lower"], cells["employed_in_field_180d_rate_upper"] = lo, hi
     suppressed_programs = {r[0] for r in con.execute(
-        "SELECT program_id FROM out_outcomes__placement WHERE stats_grouping = 'program' AND is_suppressed").fetchall()}
+        "SELECT program_id FROM out_outcomes__program_placement WHERE is_suppressed").fetchall()}
     df = _suppress(cells, "graduates", ("program_id",), k, "graduates", {(p,) for p in suppressed_programs})
-    unknown = df["prior_degree"].isna()
+    unknown = df["prior_degree"] == "unknown"
     df = _force_suppressed(df, unknown, "graduates", k)
     supp = df["is_suppressed"].astype(bool).to_numpy()
     _null(df, supp, [c for c in cols if c not in ("program_id", "prior_degree", "is_suppressed", "suppression_reason")])
