@@ -168,6 +168,9 @@ def placement_frame(cells: pd.DataFrame, assumptions: dict, suppressed_parents: 
     for c in CATEGORY_COUNTS:
         v = pd.to_numeric(df[c], errors="coerce")
         _null(df, ((v > 0) & (v < k)).fillna(False).to_numpy(), (c,))
+    # A rate whose numerator or denominator is withheld is withheld with its bounds (rate x n gives the count).
+    for name, (num, den, _) in RATES.items():
+        _null(df, (df[num].isna() | df[den].isna()).to_numpy(), (f"{name}_rate", f"{name}_rate_lower", f"{name}_rate_upper"))
     out = df[list(table.fields)]
     out.attrs["grouping"] = grouping
     return out
