@@ -340,16 +340,21 @@ def protect(cells: dict[tuple, Cell], relations: list[Relation], width: int, max
                 exp = group_exposures(g_cells, g_rels, width)
                 if not exp:
                     break
-                cid, col, _ = exp[0]
-                alone = GroupModel([cells[cid]], [])
-                lo, hi = alone.feasible_range(cid, col)
-                cands = _candidates(g_cells, cid, col, within=hi - lo < width)
-                if not cands:
+                # One further count per exposed count and round (then solve again): few rounds per group.
+                progressed = False
+                for cid, col, _ in exp:
+                    alone = GroupModel([cells[cid]], [])
+                    lo, hi = alone.feasible_range(cid, col)
+                    cands = _candidates(g_cells, cid, col, within=hi - lo < width)
+                    if not cands:  # an earlier count of this round may have protected it: solve again first
+                        continue
+                    target, other = cands[0]
+                    withhold(cells[target], other)
+                    added.add((target, other))
+                    progressed = changed = True
+                if not progressed:
+                    cid, col, _ = exp[0]
                     raise RuntimeError(f"suppression: nothing left to withhold to protect {col} of {cid}")
-                target, other = cands[0]
-                withhold(cells[target], other)
-                added.add((target, other))
-                changed = True
         if not changed:
             return added
     raise RuntimeError("suppression: no fixed point within the round limit")
