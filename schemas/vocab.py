@@ -82,9 +82,11 @@ VOCABS = [
     }),
     _v("modality", "How teaching is delivered", {
         "online": "Fully online", "hybrid": "Mix of online and in person", "in_person": "On campus / in person",
+        "unknown": "Not stated (the code of a missing modality in out tables)",
     }),
     _v("pacing", "Intensity of study", {
         "full_time": "Full-time study", "part_time": "Part-time study", "self_paced": "Self-paced",
+        "unknown": "Not stated (the code of a missing pacing in out tables)",
     }),
     _v("outcome_status", "Graduate outcome status; maps to CIRR and NACE (see mapping)",
        {k: v[0] for k, v in OUTCOME_STATUSES.items()},
