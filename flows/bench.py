@@ -105,6 +105,20 @@ def pandas_pandera_baseline(csv_path: Path) -> float:
     return time.perf_counter() - t0
 
 
+def disclosure_audit_row(warehouse: Path) -> dict:
+    """The refresh's disclosure audit result (out_disclosure__audit_runs); read, not recomputed."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        cur = con.execute("SELECT * FROM out_disclosure__audit_runs ORDER BY audited_at DESC LIMIT 1")
+        cols = [d[0] for d in cur.description]
+        row = cur.fetchall()
+    finally:
+        con.close()
+    return dict(zip(cols, row[0])) if row else {}
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
@@ -136,6 +150,7 @@ def main(argv: list[str] | None = None) -> dict:
                "--warehouse", str(Path(wh) / "outcomes.duckdb")]
         refresh_s, peak_rss, out = run_measured(cmd, env)
         summary = json.loads(out[out.index("{"):])
+        audit = disclosure_audit_row(Path(wh) / "outcomes.duckdb")
 
     bare_s = duckdb_bare_load(records_csv)
     pandas_s = pandas_pandera_baseline(records_csv)
@@ -154,6 +169,12 @@ def main(argv: list[str] | None = None) -> dict:
         "ratio_refresh_to_pandas_pandera": round(work_s / pandas_s, 2),
         "rows_loaded": summary["rows_loaded"],
         "rows_quarantined": summary["rows_quarantined"],
+        "disclosure_audit_passed": audit.get("audit_passed"),
+        "disclosure_audit_scope": audit.get("audit_scope"),
+        "disclosure_cells_checked": audit.get("cells_checked"),
+        "disclosure_withheld_counts": audit.get("withheld_counts_checked"),
+        "disclosure_min_protection_width": audit.get("min_protection_width"),
+        "disclosure_audit_seconds": audit.get("audit_seconds"),
     }
     if args.report_programs:
         from flows.reports.bench import bench_reports
@@ -171,6 +192,10 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"plain pandas + Pandera script      {pandas_s:8.1f} s")
         print(f"ratio refresh (w/o Prefect start) / DuckDB load     {figures['ratio_refresh_to_duckdb_load']:6.1f}x  (goal: <= 3x)")
         print(f"ratio refresh (w/o Prefect start) / pandas+Pandera  {figures['ratio_refresh_to_pandas_pandera']:6.2f}x  (goal: <= 1x)")
+        print(f"disclosure audit ({audit.get('audit_scope')}): {'pass' if audit.get('audit_passed') else 'FAIL'}, "
+              f"{audit.get('cells_checked')} cells, {audit.get('withheld_counts_checked')} withheld counts, minimum "
+              f"protection width {audit.get('min_protection_width')} (required {audit.get('protection_width')}), "
+              f"{audit.get('audit_seconds')} s")
     return figures
 
 

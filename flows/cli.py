@@ -309,19 +309,67 @@ def export(
     directory: Path = typer.Argument(..., help="Folder to write one file per table into."),
     fmt: str = typer.Option("parquet", "--format", help="parquet | csv."),
     all_tables: bool = typer.Option(False, "--all", help="Include intermediate tables (names starting with _)."),
+    public: bool = typer.Option(False, "--public", help="Only the public tables (suppressed out_* tables; no record-level core_* or raw_* table)."),
     warehouse: Optional[Path] = typer.Option(None, help="Warehouse file (default data/warehouse/outcomes.duckdb)."),
 ) -> None:
-    """Export every published table (for R, pandas, polars). CSV text cells starting with = + - @ get a leading '."""
+    """Export every published table (for R, pandas, polars). CSV text cells starting with = + - @ get a leading '.
+
+    Without --public the export holds restricted record-level tables: for the data steward and approved researchers only."""
     from flows import query as q
 
     if fmt not in q.EXPORT_FORMATS:
         _fail(f"unknown format {fmt!r}; use parquet or csv")
+    if public and all_tables:
+        _fail("--public and --all exclude each other (intermediate tables are not public)")
     try:
-        written = q.export(directory, fmt, warehouse, include_intermediate=all_tables)
+        written = q.export(directory, fmt, warehouse, include_intermediate=all_tables, public_only=public)
     except FileNotFoundError as exc:
         _fail(str(exc))
     for name, n in written.items():
         typer.echo(f"{directory / f'{name}.{fmt}'}  {n} rows")
+
+
+@app.command("audit-disclosure")
+def audit_disclosure(
+    warehouse: Optional[Path] = typer.Option(None, help="Warehouse file (default data/warehouse/outcomes.duckdb)."),
+    assumptions: Optional[Path] = typer.Option(None, help="TOML file overriding flows/assumptions.toml."),
+    sample: Optional[int] = typer.Option(None, help="Check a random sample of this many relation groups (default: all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Try to undo the suppression of the public tables (integer programming); exit 1 if any withheld count is pinned.
+
+    For every public cell with withheld counts: the feasible range of each withheld count given everything published
+    about the cell and its relatives; it must be at least [suppression] protection_width wide (docs/METHODOLOGY.md)."""
+    import json as _json
+
+    from flows import query as q
+    from flows.config import load_assumptions
+    from flows.stats import audit as au
+    from flows.stats.suppression import min_cell_size
+
+    a = load_assumptions(assumptions) if assumptions else load_assumptions()
+    width = au.protection_width(a)
+    try:
+        con = q.connect(warehouse)
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    try:
+        frames, programs = au.read_public(con)
+    finally:
+        con.close()
+    res = au.audit_frames(frames, programs, width, sample=sample)
+    row = au.audit_row(res, width, min_cell_size(a)).iloc[0].to_dict()
+    row["audited_at"] = str(row["audited_at"])
+    row["exposed"] = [dict(relation=r, cell=list(map(str, c)), column=col, width=w) for r, c, col, w in res.exposed[:50]]
+    if as_json:
+        typer.echo(_json.dumps(row, indent=2, default=str))
+    else:
+        typer.echo(f"groups checked {res.groups_checked}, cells with withheld counts {res.cells_checked}, withheld counts "
+                   f"{res.withheld_values}, minimum protection width {res.min_width} (required {width}), "
+                   f"exposed {len(res.exposed)}: {'PASS' if res.passed else 'FAIL'}")
+        for r in row["exposed"][:20]:
+            typer.echo(f"  exposed: {r['column']} of {'/'.join(r['cell'])} (range width {r['width']}, via {r['relation']})")
+    raise typer.Exit(0 if res.passed else 1)
 
 
 # --------------------------------------------------------------------------- scheduling

@@ -228,6 +228,8 @@ def published_tables(path: Path | None = None, include_intermediate: bool = Fals
         names = [r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name").fetchall()]
         rows = []
+        if public_only:
+            names = public_tables(names)
         for name in names:
             if name.startswith("_") and not include_intermediate:
                 continue
@@ -288,9 +290,17 @@ def _text_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
         [table]).fetchall()]
 
 
+def public_tables(names) -> list[str]:
+    """The tables of ``names`` that are public (``access = public`` in schemas/; docs/METHODOLOGY.md, "Disclosure")."""
+    from schemas.model import TABLES
+
+    return [n for n in names if n in TABLES and TABLES[n].access == "public"]
+
+
 def export(directory: Path, fmt: str = "parquet", path: Path | None = None,
-           include_intermediate: bool = False) -> dict[str, int]:
-    """Write every published table to ``directory/<table>.<fmt>``; return rows written per table.
+           include_intermediate: bool = False, public_only: bool = False) -> dict[str, int]:
+    """Write every published table (``public_only``: every public table) to ``directory/<table>.<fmt>``;
+    return rows written per table.
 
     CSV: header row, empty cell for NULL, ISO dates; text cells neutralised against formula
     injection (see the module docstring). Parquet keeps DuckDB's types.
@@ -304,6 +314,8 @@ def export(directory: Path, fmt: str = "parquet", path: Path | None = None,
     try:
         names = [r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name").fetchall()]
+        if public_only:
+            names = public_tables(names)
         for name in names:
             if name.startswith("_") and not include_intermediate:
                 continue

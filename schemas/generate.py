@@ -17,7 +17,7 @@ from pandera.typing import Series
 
 import schemas
 from schemas.checks import RULES
-from schemas.model import DUCKDB_TYPES, FIELDS, LAYERS, TABLES, USAGE_WARNINGS, VOCABULARIES, Field, Table
+from schemas.model import ACCESS, DUCKDB_TYPES, FIELDS, LAYERS, TABLES, USAGE_WARNINGS, VOCABULARIES, Field, Table
 
 PANDAS_TYPES = {
     "string": str,
@@ -110,6 +110,7 @@ def table_comment(t: Table) -> str:
     bits = [t.description]
     if t.grain:
         bits.append(f"Grain: {t.grain}")
+    bits.append(f"Access: {t.access}.")
     if t.primary_key:
         bits.append(f"Key: {', '.join(t.primary_key)}.")
     for w in t.warnings:
@@ -154,7 +155,10 @@ def data_dictionary() -> str:
     ]
     for layer, desc in LAYERS.items():
         out.append(f"- `{layer}_*`: {desc}.")
-    out += ["", "## Usage warnings", "", "| warning | meaning |", "|---|---|"]
+    out += ["", "## Access", "", "| access | meaning |", "|---|---|"]
+    out += [f"| `{k}` | {_md_escape(v)} |" for k, v in ACCESS.items()]
+    out += ["", "`outcomes export --public` writes only the public tables.", ""]
+    out += ["## Usage warnings", "", "| warning | meaning |", "|---|---|"]
     out += [f"| `{k}` | {_md_escape(v)} |" for k, v in USAGE_WARNINGS.items()]
     out += ["", "## Vocabularies", ""]
     for v in VOCABULARIES.values():
@@ -171,6 +175,7 @@ def data_dictionary() -> str:
     for t in sorted(TABLES.values(), key=lambda t: (list(LAYERS).index(t.layer), t.name)):
         out += [f"### `{t.name}`", "", _md_escape(t.description), ""]
         out.append(f"- Layer: `{t.layer}`")
+        out.append(f"- Access: `{t.access}`")
         if t.grain:
             out.append(f"- Grain: {t.grain}")
         if t.primary_key:

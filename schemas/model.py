@@ -29,6 +29,16 @@ LAYERS = {
     "out": "what researchers and reports read",
 }
 
+#: Who may read a table (docs/METHODOLOGY.md, "Disclosure boundary").
+ACCESS = {
+    "public": "published: every figure obeys the suppression rules and passes the disclosure audit",
+    "restricted": "record-level or lineage data: the data steward and approved researchers only; never published",
+}
+
+#: Non-out tables that hold no graduate record and are shown in the reports (program facts, source
+#: status, snapshot id): public. Every other core_/raw_ table is restricted.
+PUBLIC_TABLES = ("core_programs__programs", "core_ingest__sources", "core_warehouse__snapshot")
+
 #: Lineage columns keep their own type even in raw tables (everything else there is text).
 LINEAGE_TYPED = {"source_row_number", "loaded_at"}
 
@@ -110,11 +120,17 @@ class Table:
     warnings: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()  # names of row/table checks in schemas.checks (validation only)
     grain: str = ""  # one sentence: what one row is
+    access: str = ""  # "public" or "restricted" (ACCESS); empty: out_ tables are public, others restricted
 
     def __post_init__(self) -> None:
         layer = self.layer
         if layer not in LAYERS:
             raise ValueError(f"table {self.name}: name must start with raw_/core_/out_ (or _)")
+        if not self.access:
+            public = (layer == "out" and not self.name.startswith("_")) or self.name in PUBLIC_TABLES
+            object.__setattr__(self, "access", "public" if public else "restricted")
+        if self.access not in ACCESS:
+            raise ValueError(f"table {self.name}: access must be one of {', '.join(ACCESS)}")
         for w in self.warnings:
             if w not in USAGE_WARNINGS:
                 raise ValueError(f"table {self.name}: unknown usage warning {w!r}")

@@ -84,9 +84,11 @@ VOCABS = [
     }),
     _v("modality", "How teaching is delivered", {
         "online": "Fully online", "hybrid": "Mix of online and in person", "in_person": "On campus / in person",
+        "unknown": "Not stated (the code of a missing modality in out tables)",
     }),
     _v("pacing", "Intensity of study", {
         "full_time": "Full-time study", "part_time": "Part-time study", "self_paced": "Self-paced",
+        "unknown": "Not stated (the code of a missing pacing in out tables)",
     }),
     _v("outcome_status", "Graduate outcome status; maps to CIRR and NACE (see mapping)",
        {k: v[0] for k, v in OUTCOME_STATUSES.items()},
@@ -111,6 +113,7 @@ VOCABS = [
         "masters": "Master's degree",
         "doctorate": "Doctorate",
         "professional": "Professional degree (MBA, MD, JD, ...)",
+        "unknown": "Not stated (the code of a missing prior degree in out tables)",
     }),
     _v("prior_field", "Field of the prior degree", {
         "computer_science": "Computer science / software",
@@ -124,6 +127,7 @@ VOCABS = [
         "education": "Education",
         "other": "Other field",
         "none": "No prior degree",
+        "unknown": "Not stated (the code of a missing prior field in out tables)",
     }),
     _v("currency", "Currencies with a conversion rate in flows/assumptions.toml (ISO 4217)", {
         "USD": "US dollar", "EUR": "Euro", "GBP": "Pound sterling", "CAD": "Canadian dollar",

@@ -106,12 +106,13 @@ def test_linked_program_shows_public_earnings_beside_its_statistics(built):
 def test_no_published_cell_below_k(built):
     _, con = built
     k = load_assumptions()["suppression"]["min_cell_size"]
-    for table, figure in (("out_outcomes__placement", "employed_in_field_180d_rate"),
-                          ("out_outcomes__program_year_summary", "median_base_salary_usd"),
-                          ("out_outcomes__salary", "median_base_salary_usd")):
-        assert q(con, f"SELECT count(*) FROM {table} WHERE NOT is_suppressed AND graduates < ?", k) == [(0,)], table
+    for table, n, figure in (("out_outcomes__program_placement", "graduates", "employed_in_field_180d_rate"),
+                             ("out_outcomes__program_year_placement", "graduates", "employed_in_field_180d_rate"),
+                             ("out_outcomes__program_year_salary", "salary_reported_count", "median_base_salary_usd"),
+                             ("out_outcomes__program_salary", "salary_reported_count", "median_base_salary_usd")):
+        assert q(con, f"SELECT count(*) FROM {table} WHERE NOT is_suppressed AND {n} < ?", k) == [(0,)], table
         assert q(con, f"""SELECT count(*) FROM {table}
-                          WHERE is_suppressed AND (graduates IS NOT NULL OR {figure} IS NOT NULL)""") == [(0,)], table
+                          WHERE is_suppressed AND ({n} IS NOT NULL OR {figure} IS NOT NULL)""") == [(0,)], table
         assert q(con, f"SELECT count(*) FROM {table} WHERE is_suppressed AND suppression_reason IS NULL") == [(0,)]
 
 

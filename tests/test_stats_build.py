@@ -86,7 +86,7 @@ def test_builder_creates_every_table_and_validates(built):
 
 def test_placement_rates_by_hand(built):
     con, _ = built
-    r = _row(con, "out_outcomes__placement", "stats_grouping = 'program_year' AND program_id = 'a'")
+    r = _row(con, "out_outcomes__program_year_placement", "program_id = 'a'")
     assert r.graduates == 20 and r.graduates_known_outcome == 18 and r.knowledge_rate == pytest.approx(0.9)
     assert r.cirr_denominator == 19 and r.employed_in_field_count == 12
     assert r.employed_in_field_rate == pytest.approx(12 / 19)
@@ -102,25 +102,24 @@ def test_placement_rates_by_hand(built):
 
 def test_suppression_primary_complementary_and_cascade(built):
     con, _ = built
-    df = con.execute("SELECT * FROM out_outcomes__placement WHERE stats_grouping = 'program'").df().set_index("program_id")
+    df = con.execute("SELECT * FROM out_outcomes__program_placement").df().set_index("program_id")
     assert df.loc["b", "is_suppressed"] and df.loc["b", "suppression_reason"].startswith("primary")
     # b (5) is suppressed alone under the grand total: the smallest published program, c (15), goes too.
     assert df.loc["c", "is_suppressed"] and df.loc["c", "suppression_reason"].startswith("complementary")
     assert not df.loc["a", "is_suppressed"] and pd.isna(df.loc["c", "graduates"])
-    years = con.execute("SELECT * FROM out_outcomes__placement WHERE stats_grouping = 'program_year' "
-                        "AND program_id = 'c'").df()
+    years = con.execute("SELECT * FROM out_outcomes__program_year_placement WHERE program_id = 'c'").df()
     assert years["is_suppressed"].all() and years["graduates"].isna().all()
-    sal = con.execute("SELECT * FROM out_outcomes__salary WHERE stats_grouping = 'program'").df().set_index("program_id")
+    sal = con.execute("SELECT * FROM out_outcomes__program_salary").df().set_index("program_id")
     assert sal.loc["c", "is_suppressed"] and "placement row" in sal.loc["c", "suppression_reason"]
     assert sal.loc["d", "is_suppressed"] and sal.loc["d", "suppression_reason"].startswith("complementary")
     assert not sal.loc["a", "is_suppressed"]
-    summary = _row(con, "out_outcomes__program_year_summary", "program_id = 'c'")
-    assert summary.is_suppressed and pd.isna(summary.graduates) and pd.isna(summary.median_base_salary_usd)
+    year_salary = _row(con, "out_outcomes__program_year_salary", "program_id = 'c'")
+    assert year_salary.is_suppressed and pd.isna(year_salary.median_base_salary_usd)
 
 
 def test_salary_by_hand(built):
     con, _ = built
-    r = _row(con, "out_outcomes__salary", "stats_grouping = 'program' AND program_id = 'a'")
+    r = _row(con, "out_outcomes__program_salary", "program_id = 'a'")
     sal = [80_000 + 1000 * j for j in range(12)]
     assert r.salary_reported_count == 12 and r.salary_reported_share == 1.0
     assert r.median_base_salary_usd == np.median(sal) == 85_500

@@ -10,6 +10,5 @@ SELECT
     round(employed_in_field_180d_rate_upper, 3) AS employed_in_field_180d_rate_upper,
     round(knowledge_rate, 3) AS knowledge_rate,
     is_low_coverage, is_suppressed, suppression_reason
-FROM out_outcomes__placement
-WHERE stats_grouping = 'pathway_modality_pacing'
+FROM out_outcomes__pathway_modality_pacing_placement
 ORDER BY pathway, modality, pacing;

@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from flows import settings
 from flows.reports import charts
 from flows.reports.data import WarehouseFigures, load_warehouse, program_figures
+from schemas.tables.stats import NACE_SAME_AS_CIRR, PUBLISHED_NACE
 from schemas.vocab import CIRR_CATEGORIES, NACE_CATEGORIES
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -94,7 +95,8 @@ def json_for_html(obj) -> Markup:
 
 def make_env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(fig=fig, fmt=fmt, suppressed=suppressed, CIRR=CIRR_CATEGORIES, NACE=NACE_CATEGORIES)
+    env.globals.update(fig=fig, fmt=fmt, suppressed=suppressed, CIRR=CIRR_CATEGORIES,
+                       NACE={c: NACE_CATEGORIES[c] for c in PUBLISHED_NACE}, NACE_SAME_AS_CIRR=NACE_SAME_AS_CIRR)
     env.filters["fmt"] = fmt
     env.filters["label"] = lambda v: "unknown" if v is None else str(v).replace("_", " ")
     return env

@@ -3,7 +3,7 @@
 Owns ``load_warehouse(con) -> WarehouseFigures`` and ``program_figures(wf, program_id) -> dict``
 (the JSON document of one program page). A report computes no numbers of its own: every value
 here is a cell of a warehouse table, passed through unchanged (NaN/NA become None, timestamps
-ISO text). Choosing rows (which grouping, which program) is the only logic.
+ISO text). Choosing rows (which grain, which program) is the only logic.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ import pandas as pd
 #: Tables a report reads. A missing table is an error naming it (the warehouse is older than the reports).
 REQUIRED_TABLES = (
     "core_programs__programs", "core_ingest__sources", "core_warehouse__snapshot", "core_links__program_public_ids",
-    "out_outcomes__placement", "out_outcomes__salary", "out_roi__program_costs",
+    "out_outcomes__program_placement", "out_outcomes__program_salary", "out_outcomes__program_year_placement",
+    "out_outcomes__program_year_salary", "out_outcomes__program_cohort_placement", "out_outcomes__program_cohort_salary",
+    "out_roi__program_costs",
     "out_benchmarks__program_role_wages", "out_benchmarks__program_public_earnings",
     "out_reports__pathway_medians", "out_reports__roi_sensitivity", "out_reports__program_prior_background",
     "out_reports__program_notices",
@@ -69,7 +71,7 @@ class WarehouseFigures:
     sources: list[dict]
     programs: list[dict]
     pathways: list[dict]
-    placement: dict[str, dict[str, list[dict]]] = field(default_factory=dict)  # grouping -> program_id -> rows
+    placement: dict[str, dict[str, list[dict]]] = field(default_factory=dict)  # grain -> program_id -> rows
     salary: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
     costs: dict[str, dict] = field(default_factory=dict)
     sensitivity: dict[str, list[dict]] = field(default_factory=dict)
@@ -95,11 +97,12 @@ def load_warehouse(con: duckdb.DuckDBPyConnection) -> WarehouseFigures:
         programs=_records(con, f"SELECT {', '.join(PROGRAM_COLUMNS)} FROM core_programs__programs ORDER BY program_id"),
         pathways=_records(con, "SELECT * FROM out_reports__pathway_medians ORDER BY pathway"),
     )
-    for table, target in (("out_outcomes__placement", wf.placement), ("out_outcomes__salary", wf.salary)):
-        rows = _records(con, f"SELECT * FROM {table} WHERE stats_grouping IN ('program', 'program_year', 'program_cohort') "
-                             "ORDER BY stats_grouping, program_id, graduation_year, cohort")
-        for r in rows:
-            target.setdefault(r["stats_grouping"], defaultdict(list))[r["program_id"]].append(r)
+    for grain, order in (("program", "program_id"), ("program_year", "program_id, graduation_year"),
+                         ("program_cohort", "program_id, graduation_year, cohort")):
+        for kind, target in (("placement", wf.placement), ("salary", wf.salary)):
+            rows = _records(con, f"SELECT * FROM out_outcomes__{grain}_{kind} ORDER BY {order}")
+            for r in rows:
+                target.setdefault(grain, defaultdict(list))[r["program_id"]].append(r)
     wf.costs = {r["program_id"]: r for r in _records(con, "SELECT * FROM out_roi__program_costs")}
     wf.sensitivity = _by_program(_records(con, "SELECT * FROM out_reports__roi_sensitivity ORDER BY program_id, loan_rate, salary_scenario_factor"))
     wf.prior_background = _by_program(_records(con, "SELECT * FROM out_reports__program_prior_background ORDER BY program_id, prior_degree"))

@@ -1,11 +1,11 @@
 """Build every statistics out table from the core tables of an open DuckDB connection.
 
 Owns ``build_out_tables`` and the per-table steps it runs, in order:
-records (SQL, ``flows/sql/_stats_records.sql``) -> placement -> salary -> program-year
-summary -> role wage benchmarks -> public earnings benchmarks -> program costs and ROI.
+records (SQL, ``flows/sql/_stats_records.sql``) -> placement and salary per grain (one table
+each) -> role wage benchmarks -> public earnings benchmarks -> program costs and ROI.
 Heavy aggregation is SQL (GROUP BY over records); intervals, quantile-rank look-ups and
 suppression run in Python per cell. Reads only ``core_*`` tables; writes only the out
-tables registered in ``schemas/tables/stats.py`` and ``out_outcomes__program_year_summary``.
+tables registered in ``schemas/tables/stats.py``.
 Must not touch ingest tables. Definitions: docs/METHODOLOGY.md.
 """
 
@@ -20,7 +20,7 @@ import pandas as pd
 import schemas  # noqa: F401  (fills the registries)
 from schemas.generate import ddl, pandera_model
 from schemas.model import TABLES
-from schemas.tables.stats import DIMENSIONS, GROUPINGS, RATES, cirr_col, nace_col
+from schemas.tables.stats import GROUPINGS, PUBLISHED_NACE, RATES, UNKNOWN, cirr_col, nace_col, placement_table, salary_table
 from schemas.vocab import CIRR_CATEGORIES, NACE_CATEGORIES
 from flows.stats import roi as roi_fn
 from flows.stats.intervals import median_ci_ranks, rate, wilson_interval
@@ -36,11 +36,13 @@ CAREER_NACE = ("employed_full_time", "employed_part_time", "self_employed", "pos
 #: denominator reveals them anyway, and the denominator is >= k (docs/METHODOLOGY.md, "Suppression").
 POPULATION_COUNTS = ("graduates", "cirr_denominator", "career_outcomes_denominator", "graduates_known_outcome",
                      "days_to_job_start_count", "salary_reported_count", "salary_uplift_count")
-CATEGORY_COUNTS = tuple(cirr_col(c) for c in CIRR_CATEGORIES) + tuple(nace_col(c) for c in NACE_CATEGORIES)
+CATEGORY_COUNTS = tuple(cirr_col(c) for c in CIRR_CATEGORIES) + tuple(nace_col(c) for c in PUBLISHED_NACE)
+#: Dimension columns that hold text (an unknown value becomes the code 'unknown').
+TEXT_DIMENSIONS = ("program_id", "cohort", "pathway", "modality", "pacing", "role_category", "prior_degree", "prior_field")
 
-OUT_TABLES = ("out_outcomes__placement", "out_outcomes__salary", "out_outcomes__program_year_summary",
-              "out_benchmarks__program_role_wages", "out_benchmarks__program_public_earnings",
-              "out_roi__program_costs")
+OUT_TABLES = (tuple(t for g in GROUPINGS for t in (placement_table(g), salary_table(g)))
+              + ("out_benchmarks__program_role_wages", "out_benchmarks__program_public_earnings",
+                 "out_roi__program_costs"))
 
 
 def _q(values) -> str:
@@ -62,26 +64,19 @@ def create_records_view(con: duckdb.DuckDBPyConnection, assumptions: dict) -> No
     con.execute("CREATE OR REPLACE TEMP VIEW _stats_records AS " + sql)
 
 
-def _cell_key(df: pd.DataFrame, dims: tuple[str, ...]) -> pd.Series:
-    parts = [dim + "=" + df[dim].astype("string").fillna("(unknown)") for dim in dims]
-    key = parts[0]
-    for p in parts[1:]:
-        key = key + ";" + p
-    return key.astype(object)
-
-
 def _aggregate(con: duckdb.DuckDBPyConnection, assumptions: dict, grouping: str) -> pd.DataFrame:
     """Counts, medians and salary order statistics of one grouping, one row per cell."""
     dims = GROUPINGS[grouping][0]
-    where = "WHERE role_category IS NOT NULL" if grouping == "role_category" else ""
+    where = "WHERE role_category IS NOT NULL" if grouping == "role" else ""
     dim_sql = ", ".join(dims)
+    dim_select = ", ".join(f"coalesce({d}, '{UNKNOWN}') AS {d}" if d in TEXT_DIMENSIONS else d for d in dims)
     cirr = ",\n".join(f"count(*) FILTER (WHERE cirr_category = '{c}') AS {cirr_col(c)}" for c in CIRR_CATEGORIES)
     nace = ",\n".join(f"count(*) FILTER (WHERE nace_category = '{c}') AS {nace_col(c)}" for c in NACE_CATEGORIES)
     d90, d180 = windows(assumptions)[:2]
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _cells AS
         WITH cells AS (
-            SELECT {dim_sql},
+            SELECT {dim_select},
                    count(*) AS graduates,
                    count(*) FILTER (WHERE known) AS graduates_known_outcome,
                    count(*) FILTER (WHERE excluded) AS graduates_excluded,
@@ -108,7 +103,7 @@ def _aggregate(con: duckdb.DuckDBPyConnection, assumptions: dict, grouping: str)
                    quantile_cont(salary_usd / salary_prior_usd, 0.5)
                        FILTER (WHERE salary_prior_usd > 0) AS median_salary_uplift_ratio
             FROM _stats_records {where}
-            GROUP BY {dim_sql}
+            GROUP BY ALL
         )
         SELECT * FROM cells ORDER BY {dim_sql}
     """)
@@ -127,11 +122,7 @@ def _aggregate(con: duckdb.DuckDBPyConnection, assumptions: dict, grouping: str)
     """).df()
     con.unregister("_ci_ranks")
     con.execute("DROP TABLE IF EXISTS _cells")
-    df.insert(0, "stats_grouping", grouping)
-    df.insert(1, "cell_key", _cell_key(df, dims) if len(df) else pd.Series(dtype=object))
-    for dim in DIMENSIONS:
-        if dim not in df.columns:
-            df[dim] = None
+    df.attrs["grouping"] = grouping
     return df
 
 
@@ -152,21 +143,21 @@ def _null(df: pd.DataFrame, mask, cols) -> None:
 
 
 def placement_frame(cells: pd.DataFrame, assumptions: dict, suppressed_parents: set | None = None) -> pd.DataFrame:
-    """Placement rows of one grouping from its aggregated cells: rates, intervals, flags, suppression."""
+    """Placement rows of one grain from its aggregated cells: rates, intervals, flags, suppression."""
     k = min_cell_size(assumptions)
-    grouping = cells["stats_grouping"].iloc[0] if len(cells) else None
+    grouping = cells.attrs["grouping"]
+    table = TABLES[placement_table(grouping)]
+    dims = GROUPINGS[grouping][0]
     df = cells.copy()
     for name, (num, den, _) in RATES.items():
         df[f"{name}_rate"] = rate(df[num], df[den])
         lo, hi = wilson_interval(df[num].to_numpy(float), df[den].to_numpy(float))
         df[f"{name}_rate_lower"], df[f"{name}_rate_upper"] = lo, hi
     df["is_low_coverage"] = low_coverage(df["knowledge_rate"], low_knowledge_rate(assumptions)).values
-    parents = GROUPINGS[grouping][1] if grouping else ()
+    parents = GROUPINGS[grouping][1]
     df = _suppress(df, "graduates", parents, k, "graduates", suppressed_parents)
     supp = df["is_suppressed"].astype(bool).to_numpy()
-    value_cols = [c for c in TABLES["out_outcomes__placement"].fields
-                  if c not in ("stats_grouping", "cell_key", "is_suppressed", "suppression_reason", "is_low_coverage")
-                  and c not in DIMENSIONS]
+    value_cols = [c for c in table.fields if c not in ("is_suppressed", "suppression_reason", "is_low_coverage") + dims]
     _null(df, supp, value_cols)
     # Within a published cell: a rate over fewer than k individuals is withheld with its n.
     for name, (num, den, _) in RATES.items():
@@ -178,47 +169,43 @@ def placement_frame(cells: pd.DataFrame, assumptions: dict, suppressed_parents: 
     for c in CATEGORY_COUNTS:
         v = pd.to_numeric(df[c], errors="coerce")
         _null(df, ((v > 0) & (v < k)).fillna(False).to_numpy(), (c,))
-    return df[list(TABLES["out_outcomes__placement"].fields)]
+    # A rate whose numerator or denominator is withheld is withheld with its bounds (rate x n gives the count).
+    for name, (num, den, _) in RATES.items():
+        _null(df, (df[num].isna() | df[den].isna()).to_numpy(), (f"{name}_rate", f"{name}_rate_lower", f"{name}_rate_upper"))
+    out = df[list(table.fields)]
+    out.attrs["grouping"] = grouping
+    return out
 
 
 def salary_frame(cells: pd.DataFrame, assumptions: dict, suppressed_parents: set | None = None,
                  placement_suppressed: set | None = None) -> pd.DataFrame:
-    """Salary rows of one grouping. A cell is suppressed when its reporters are under k, by the
+    """Salary rows of one grain. A cell is suppressed when its reporters are under k, by the
     parent cascade and complementary rule on reporters, or when the same cell of placement is suppressed."""
     k = min_cell_size(assumptions)
-    grouping = cells["stats_grouping"].iloc[0] if len(cells) else None
+    grouping = cells.attrs["grouping"]
+    table = TABLES[salary_table(grouping)]
+    dims = GROUPINGS[grouping][0]
     df = cells.copy()
     df["salary_reported_share"] = rate(df["salary_reported_count"], df["employed_in_field_count"])
     df["is_low_coverage"] = low_coverage(rate(df["graduates_known_outcome"], df["graduates"]),
                                          low_knowledge_rate(assumptions)).values
-    parents = GROUPINGS[grouping][1] if grouping else ()
+    parents = GROUPINGS[grouping][1]
     # The salary cell is the reporters; a cell whose graduates are under k is suppressed too (implied: reporters <= graduates).
     df = _suppress(df, "salary_reported_count", parents, k, "graduates reporting a salary", suppressed_parents)
     if placement_suppressed:
-        hit = df["cell_key"].isin(placement_suppressed) & ~df["is_suppressed"].astype(bool)
+        keys = pd.Series(list(zip(*(df[d] for d in dims))), index=df.index)
+        hit = keys.isin(placement_suppressed) & ~df["is_suppressed"].astype(bool)
         df.loc[hit, "is_suppressed"] = True
         df.loc[hit, "suppression_reason"] = "complementary: the cell's placement row is suppressed"
         df = complementary_suppression(df, parents, "salary_reported_count", k=k)
     supp = df["is_suppressed"].astype(bool).to_numpy()
-    keep = ("stats_grouping", "cell_key", "is_suppressed", "suppression_reason", "is_low_coverage") + DIMENSIONS
-    value_cols = [c for c in TABLES["out_outcomes__salary"].fields if c not in keep]
+    value_cols = [c for c in table.fields if c not in ("is_suppressed", "suppression_reason", "is_low_coverage") + dims]
     _null(df, supp, value_cols)
     small = ~supp & (pd.to_numeric(df["salary_uplift_count"], errors="coerce").fillna(0) < k).to_numpy()
     _null(df, small, ("salary_uplift_count", "median_salary_uplift_usd", "median_salary_uplift_ratio"))
-    return df[list(TABLES["out_outcomes__salary"].fields)]
-
-
-def program_year_summary(placement: pd.DataFrame, salary: pd.DataFrame) -> pd.DataFrame:
-    """out_outcomes__program_year_summary from the program_year rows of placement and salary."""
-    p = placement[placement["stats_grouping"] == "program_year"]
-    s = salary[salary["stats_grouping"] == "program_year"][["cell_key", "median_base_salary_usd", "salary_reported_count",
-                                                             "is_suppressed"]]
-    df = p.merge(s, on="cell_key", how="left", suffixes=("", "_salary"))
-    cols = TABLES["out_outcomes__program_year_summary"].fields
-    out = df[[c for c in cols if c in df.columns]].copy()
-    # The salary median is withheld when its own cell (reporters) is suppressed.
-    _null(out, df["is_suppressed_salary"].fillna(True).astype(bool).to_numpy(), ("median_base_salary_usd", "salary_reported_count"))
-    return out[list(cols)]
+    out = df[list(table.fields)]
+    out.attrs["grouping"] = grouping
+    return out
 
 
 def _write(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
@@ -284,7 +271,9 @@ def role_wage_benchmarks(con: duckdb.DuckDBPyConnection, assumptions: dict) -> p
 
 def public_earnings_benchmarks(con: duckdb.DuckDBPyConnection, placement: pd.DataFrame,
                                salary: pd.DataFrame) -> pd.DataFrame:
-    """Programs with a public match: record-level figures (already suppressed) beside public earnings."""
+    """Programs with a public match: record-level figures (already suppressed) beside public earnings.
+
+    ``placement`` and ``salary`` are the program-grain frames."""
     rows = con.execute("""
         WITH links AS (SELECT * FROM core_links__program_public_ids),
         earnings AS (SELECT * FROM core_public__program_earnings),
@@ -301,9 +290,9 @@ def public_earnings_benchmarks(con: duckdb.DuckDBPyConnection, placement: pd.Dat
                earnings_count, value_status
         FROM matched ORDER BY ALL
     """).df()
-    p = placement[placement["stats_grouping"] == "program"][["program_id", "graduates", "employed_in_field_180d_rate",
-                                                               "is_suppressed", "suppression_reason", "is_low_coverage"]]
-    s = salary[salary["stats_grouping"] == "program"][["program_id", "salary_reported_count", "median_base_salary_usd"]]
+    p = placement[["program_id", "graduates", "employed_in_field_180d_rate", "is_suppressed", "suppression_reason",
+                   "is_low_coverage"]]
+    s = salary[["program_id", "salary_reported_count", "median_base_salary_usd"]]
     df = rows.merge(p, on="program_id", how="left").merge(s, on="program_id", how="left")
     df["is_suppressed"] = df["is_suppressed"].astype("boolean").fillna(True).astype(bool)
     df["suppression_reason"] = df["suppression_reason"].where(df["program_id"].isin(p["program_id"]),
@@ -340,9 +329,9 @@ def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, place
         FROM core_programs__programs p LEFT JOIN counterfactual c USING (program_id)
         ORDER BY p.program_id
     """).df()
-    pl = placement[placement["stats_grouping"] == "program"][
+    pl = placement[
         ["program_id", "graduates", "employed_in_field_180d_rate", "is_suppressed", "suppression_reason", "is_low_coverage"]]
-    sa = salary[salary["stats_grouping"] == "program"][
+    sa = salary[
         ["program_id", "salary_reported_count", "median_base_salary_usd", "is_suppressed", "suppression_reason"]]
     df = progs.merge(pl, on="program_id", how="left").merge(sa, on="program_id", how="left", suffixes=("", "_salary"))
     horizons = [int(h) for h in roi.get("npv_horizons_years", [10, 20])]
@@ -404,32 +393,26 @@ def build_out_tables(con: duckdb.DuckDBPyConnection, assumptions: dict) -> list[
     passed its Pandera model. Empty core tables give empty (but created) out tables.
     """
     create_records_view(con, assumptions)
-    placement_parts, salary_parts = [], []
     done: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
     for grouping, (dims, parent_cols) in GROUPINGS.items():
         cells = _aggregate(con, assumptions, grouping)
-        if not len(cells):
-            continue
-        # A grouping whose sibling groups are another grouping's cells inherits its suppression.
+        # A grain whose sibling groups are another grain's cells inherits its suppression.
         parent = next((g for g, (d, _) in GROUPINGS.items() if parent_cols and d == parent_cols), None)
         sp_p = suppressed_keys(done[parent][0], parent_cols) if parent in done else None
         sp_s = suppressed_keys(done[parent][1], parent_cols) if parent in done else None
         placement = placement_frame(cells, assumptions, sp_p)
-        p_supp = set(placement.loc[placement["is_suppressed"].astype(bool), "cell_key"])
+        p_supp = set(zip(*(placement.loc[placement["is_suppressed"].astype(bool), d] for d in dims)))
         done[grouping] = (placement, salary_frame(cells, assumptions, sp_s, p_supp))
-        placement_parts.append(done[grouping][0])
-        salary_parts.append(done[grouping][1])
-    pcols, scols = list(TABLES["out_outcomes__placement"].fields), list(TABLES["out_outcomes__salary"].fields)
-    placement = pd.concat(placement_parts, ignore_index=True) if placement_parts else pd.DataFrame(columns=pcols)
-    salary = pd.concat(salary_parts, ignore_index=True) if salary_parts else pd.DataFrame(columns=scols)
-    frames = {
-        "out_outcomes__placement": placement,
-        "out_outcomes__salary": salary,
-        "out_outcomes__program_year_summary": program_year_summary(placement, salary),
+    frames = {}
+    for grouping, (placement, salary) in done.items():
+        frames[placement_table(grouping)] = placement
+        frames[salary_table(grouping)] = salary
+    program_p, program_s = done["program"]
+    frames.update({
         "out_benchmarks__program_role_wages": role_wage_benchmarks(con, assumptions),
-        "out_benchmarks__program_public_earnings": public_earnings_benchmarks(con, placement, salary),
-        "out_roi__program_costs": program_costs_frame(con, assumptions, placement, salary),
-    }
+        "out_benchmarks__program_public_earnings": public_earnings_benchmarks(con, program_p, program_s),
+        "out_roi__program_costs": program_costs_frame(con, assumptions, program_p, program_s),
+    })
     for table, df in frames.items():
         _write(con, table, df)
     con.execute("DROP VIEW IF EXISTS _stats_records")

@@ -6,7 +6,10 @@ Owns ``build_report_tables(con, assumptions)``, run in the statistics stage righ
 - ``out_reports__pathway_medians``: the median program of each pathway;
 - ``out_reports__roi_sensitivity``: payback and NPV against salary factor x loan rate;
 - ``out_reports__program_prior_background``: "graduates like you" per program x prior degree;
-- ``out_reports__program_notices``: synthetic-data notices per program.
+- ``out_reports__program_notices``: synthetic-data notices per program;
+- the disclosure step over every public count table (``flows/stats/audit.py``): withhold further
+  counts until no published figure pins a withheld one, rewrite the tables it changed, and write
+  the audit's result to ``out_disclosure__audit_runs`` (the refresh fails when the audit does).
 
 Suppression follows docs/METHODOLOGY.md: medians over programs use only published program rows;
 the prior-background cells are suppressed below k (primary, parent cascade, complementary).
@@ -21,13 +24,14 @@ import pandas as pd
 
 import schemas  # noqa: F401
 from schemas.model import TABLES
+from flows.stats import audit as audit_fn
 from flows.stats import roi as roi_fn
 from flows.stats.build import _null, _q, _suppress, _write, create_records_view, windows
 from flows.stats.intervals import rate, wilson_interval
 from flows.stats.suppression import complementary_suppression, min_cell_size
 
 REPORT_TABLES = ("out_reports__pathway_medians", "out_reports__roi_sensitivity",
-                 "out_reports__program_prior_background", "out_reports__program_notices")
+                 "out_reports__program_prior_background", "out_reports__program_notices", "out_disclosure__audit_runs")
 
 DEFAULT_SALARY_FACTORS = (0.7, 0.85, 1.0, 1.15, 1.3)
 DEFAULT_SYNTHETIC_NOTICE = ("SYNTHETIC DATA: this program and its graduates come from the bundled synthetic sample; "
@@ -124,12 +128,14 @@ def prior_background(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Da
     create_records_view(con, assumptions)
     d180 = windows(assumptions)[1]
     cells = con.execute(f"""
-        SELECT program_id, prior_degree, count(*) AS graduates,
+        SELECT * FROM (
+        SELECT program_id, coalesce(prior_degree, 'unknown') AS prior_degree, count(*) AS graduates,
                count(*) FILTER (WHERE NOT excluded) AS cirr_denominator,
                count(*) FILTER (WHERE in_field_{d180}d) AS employed_in_field_180d_count,
                count(salary_usd) AS salary_reported_count,
                quantile_cont(salary_usd, 0.5) AS median_base_salary_usd
-        FROM _stats_records GROUP BY program_id, prior_degree ORDER BY program_id, prior_degree NULLS LAST
+        FROM _stats_records GROUP BY ALL
+        ) ORDER BY program_id, prior_degree = 'unknown', prior_degree
     """).df()
     con.execute("DROP VIEW IF EXISTS _stats_records")
     cols = list(TABLES["out_reports__program_prior_background"].fields)
@@ -139,9 +145,9 @@ def prior_background(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Da
     lo, hi = wilson_interval(cells["employed_in_field_180d_count"].to_numpy(float), cells["cirr_denominator"].to_numpy(float))
     cells["employed_in_field_180d_rate_lower"], cells["employed_in_field_180d_rate_upper"] = lo, hi
     suppressed_programs = {r[0] for r in con.execute(
-        "SELECT program_id FROM out_outcomes__placement WHERE stats_grouping = 'program' AND is_suppressed").fetchall()}
+        "SELECT program_id FROM out_outcomes__program_placement WHERE is_suppressed").fetchall()}
     df = _suppress(cells, "graduates", ("program_id",), k, "graduates", {(p,) for p in suppressed_programs})
-    unknown = df["prior_degree"].isna()
+    unknown = df["prior_degree"] == "unknown"
     df = _force_suppressed(df, unknown, "graduates", k)
     supp = df["is_suppressed"].astype(bool).to_numpy()
     _null(df, supp, [c for c in cols if c not in ("program_id", "prior_degree", "is_suppressed", "suppression_reason")])
@@ -183,12 +189,25 @@ def program_notices(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Dat
 
 def build_report_tables(con: duckdb.DuckDBPyConnection, assumptions: dict) -> list[str]:
     """(Re)create the report out tables; run after ``build_out_tables`` on the same connection."""
+    # Disclosure: withhold further counts until no published figure pins a withheld one (over every public
+    # count table at once, the prior-degree cells included), rewrite the tables that changed, then the
+    # tables derived from them, then audit the result (out_disclosure__audit_runs).
+    k = min_cell_size(assumptions)
+    width = audit_fn.protection_width(assumptions)
+    counts, programs = audit_fn.read_public(con, {"out_reports__program_prior_background": prior_background(con, assumptions)})
+    changed = audit_fn.protect_frames(counts, programs, width)
+    for table in changed - {"out_reports__program_prior_background"}:
+        _write(con, table, counts[table])
     frames = {
         "out_reports__pathway_medians": pathway_medians(con),
         "out_reports__roi_sensitivity": roi_sensitivity(con, assumptions),
-        "out_reports__program_prior_background": prior_background(con, assumptions),
+        "out_reports__program_prior_background": counts["out_reports__program_prior_background"],
         "out_reports__program_notices": program_notices(con, assumptions),
     }
     for table, df in frames.items():
         _write(con, table, df)
-    return list(frames)
+    res = audit_fn.audit_frames(counts, programs, width, sample=audit_fn.AUDIT_SAMPLE_ABOVE)
+    _write(con, "out_disclosure__audit_runs", audit_fn.audit_row(res, width, k))
+    if not res.passed:
+        raise RuntimeError(f"disclosure audit failed: {len(res.exposed)} withheld counts are pinned, e.g. {res.exposed[:3]}")
+    return list(frames) + ["out_disclosure__audit_runs"]

@@ -1,40 +1,51 @@
 """Statistics, benchmark and return-on-investment out tables (issue 4).
 
 Owns the fields and tables the statistics builder (``flows/stats/build.py``) writes:
-placement and salary by grouping, benchmarks against BLS OEWS and public program earnings,
-and per-program costs and ROI. ``out_outcomes__program_year_summary`` is registered in
-``schemas/tables/outcomes.py`` and filled by the same builder. Definitions: docs/METHODOLOGY.md.
+placement and salary, one pair of tables per grain (program, program x year, program x cohort,
+pathway x modality x pacing, role, prior background), benchmarks against BLS OEWS and public
+program earnings, and per-program costs and ROI. Definitions: docs/METHODOLOGY.md.
 """
 
 from __future__ import annotations
 
-from schemas.model import Field, Table, Vocabulary, register_fields, register_tables, register_vocabularies
-from schemas.vocab import CIRR_CATEGORIES, NACE_CATEGORIES
+from schemas.model import Field, Table, register_fields, register_tables
+from schemas.vocab import CIRR_CATEGORIES, NACE_CATEGORIES, OUTCOME_STATUSES
 
-#: Groupings of the placement and salary tables: name -> (dimension columns, sibling-group columns
-#: for complementary suppression). Where the sibling-group columns are the dimensions of another
-#: grouping (program -> program_year -> program_cohort), a suppressed parent suppresses its children.
+#: Grains of the placement and salary tables: grain -> (dimension columns = primary key, sibling-group
+#: columns for complementary suppression). Where the sibling-group columns are the dimensions of another
+#: grain (program -> program_year -> program_cohort), a suppressed parent suppresses its children.
+#: Each grain has its own placement and salary table, ``placement_table(grain)`` / ``salary_table(grain)``.
 GROUPINGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "program": (("program_id",), ()),
     "program_year": (("program_id", "graduation_year"), ("program_id",)),
     "program_cohort": (("program_id", "graduation_year", "cohort"), ("program_id", "graduation_year")),
     "pathway_modality_pacing": (("pathway", "modality", "pacing"), ("pathway",)),
-    "role_category": (("role_category",), ()),
+    "role": (("role_category",), ()),
     "prior_background": (("prior_degree", "prior_field"), ("prior_degree",)),
 }
 DIMENSIONS = ("program_id", "cohort", "graduation_year", "pathway", "modality", "pacing",
               "role_category", "prior_degree", "prior_field")
+#: Code of an unknown dimension value in an out table (dimension columns are never null there).
+UNKNOWN = "unknown"
 
-register_vocabularies([
-    Vocabulary("stats_grouping", "Which dimensions a statistics row is grouped by", {
-        "program": "Program, all graduation years",
-        "program_year": "Program x graduation year",
-        "program_cohort": "Program x CIRR half-year cohort",
-        "pathway_modality_pacing": "Pathway x modality x pacing",
-        "role_category": "Role category of the job obtained (employed graduates only)",
-        "prior_background": "Prior degree x prior field",
-    }),
-])
+
+def placement_table(grain: str) -> str:
+    return f"out_outcomes__{grain}_placement"
+
+
+def salary_table(grain: str) -> str:
+    return f"out_outcomes__{grain}_salary"
+
+
+GRAIN_TEXT = {
+    "program": "program (all graduation years)",
+    "program_year": "program x graduation year",
+    "program_cohort": "program x CIRR half-year cohort",
+    "pathway_modality_pacing": "pathway x modality x pacing",
+    "role": "role category of the job obtained (graduates with a role only)",
+    "prior_background": "prior degree x prior field",
+}
+
 
 
 def cirr_col(code: str) -> str:
@@ -45,6 +56,19 @@ def nace_col(code: str) -> str:
     return f"nace_{code}_count"
 
 
+def category_statuses(standard: str, code: str) -> frozenset[str]:
+    """The outcome statuses a CIRR or NACE category holds (schemas/vocab.py crosswalk)."""
+    i = {"cirr": 1, "nace": 2}[standard]
+    return frozenset(s for s, v in OUTCOME_STATUSES.items() if v[i] == code)
+
+
+#: NACE categories that hold exactly the statuses of one CIRR category: the same number by definition,
+#: published once, under the CIRR name (e.g. NACE no_information = CIRR 4).
+NACE_SAME_AS_CIRR = {n: c for n in NACE_CATEGORIES for c in CIRR_CATEGORIES
+                     if category_statuses("nace", n) == category_statuses("cirr", c)}
+PUBLISHED_NACE = tuple(n for n in NACE_CATEGORIES if n not in NACE_SAME_AS_CIRR)
+
+
 #: Rates published with numerator, denominator and Wilson bounds: name -> (numerator, denominator, description)
 RATES = {
     "knowledge": ("graduates_known_outcome", "graduates", "NACE knowledge rate"),
@@ -52,26 +76,22 @@ RATES = {
     "employed_in_field_90d": ("employed_in_field_90d_count", "cirr_denominator", "CIRR employed-in-field rate 90 days after graduation"),
     "employed_in_field_180d": ("employed_in_field_180d_count", "cirr_denominator", "CIRR employed-in-field rate 180 days after graduation"),
     "career_outcomes": ("career_outcomes_count", "career_outcomes_denominator", "NACE career outcomes rate"),
-    "continuing_education": ("continuing_education_count", "graduates_known_outcome", "Continuing-education rate"),
+    "continuing_education": (nace_col("continuing_education"), "graduates_known_outcome", "Continuing-education rate"),
 }
 
 F = Field
 _fields = [
-    F("stats_grouping", "string", "Which dimensions the row is grouped by; the other dimension columns are null.", vocabulary="stats_grouping"),
-    F("cell_key", "string", "The row's dimension values as 'name=value' pairs joined by ';' (unique within a grouping)."),
     F("is_low_coverage", "boolean", "NACE: the cell's knowledge rate is under 65% (configurable); read its figures with care."),
     F("self_reported_share", "number", "Share of the cell's records whose evidence is only the graduate's own statement (verification_level self_reported).", unit="ratio", min=0, max=1),
-    F("graduates_excluded", "integer", "CIRR excluded graduates (no intent to seek an in-field job, or not authorised to work).", min=0),
     F("cirr_denominator", "integer", "CIRR denominator: graduates minus excluded.", min=0),
     F("employed_in_field_90d_count", "integer", "In-field graduates (CIRR 1A-1E) whose job started within 90 days after graduation (see METHODOLOGY for unknown start dates).", min=0),
     F("employed_in_field_180d_count", "integer", "In-field graduates (CIRR 1A-1E) whose job started within 180 days after graduation.", min=0),
     F("career_outcomes_count", "integer", "NACE: employed (full-time, part-time, self-employed, internship/fellowship) + volunteer + military + continuing education.", min=0),
     F("career_outcomes_denominator", "integer", "NACE: graduates with a known outcome minus those not seeking.", min=0),
-    F("continuing_education_count", "integer", "Graduates in continuing education (NACE continuing_education).", min=0),
     F("days_to_job_start_count", "integer", "In-field graduates with a known job start date (n of the median days to job start).", min=0),
     F("median_days_to_job_start", "number", "Median days from graduation to job start over in-field graduates with a known start date.", unit="days"),
     F("career_outcomes_rate", "number", "NACE career outcomes rate: career_outcomes_count / career_outcomes_denominator.", unit="ratio", min=0, max=1),
-    F("continuing_education_rate", "number", "Continuing-education rate: continuing_education_count / graduates_known_outcome.", unit="ratio", min=0, max=1),
+    F("continuing_education_rate", "number", "Continuing-education rate: nace_continuing_education_count / graduates_known_outcome.", unit="ratio", min=0, max=1),
     # salary
     F("salary_reported_share", "number", "Share of in-field graduates who reported a base salary (CIRR shows it beside the median).", unit="ratio", min=0, max=1),
     F("salary_p25_usd", "number", "25th percentile of base salary (quantile_cont) over in-field graduates who reported one.", unit="USD"),
@@ -115,7 +135,8 @@ _fields = [
 ]
 for code in CIRR_CATEGORIES:
     _fields.append(F(cirr_col(code), "integer", f"Graduates in CIRR category {code} ({CIRR_CATEGORIES[code]}).", min=0))
-for code, desc in NACE_CATEGORIES.items():
+for code in PUBLISHED_NACE:
+    desc = NACE_CATEGORIES[code]
     _fields.append(F(nace_col(code), "integer", f"Graduates in NACE category {code} ({desc}).", min=0))
 for name, (num, den, desc) in RATES.items():
     _fields.append(F(f"{name}_rate_lower", "number", f"Lower bound of the 95% Wilson interval of the {desc}.", unit="ratio", min=0, max=1))
@@ -123,46 +144,48 @@ for name, (num, den, desc) in RATES.items():
 register_fields(_fields)
 
 FLAGS = ("is_suppressed", "suppression_reason", "is_low_coverage", "self_reported_share")
-PLACEMENT_FIELDS = (
-    ("stats_grouping", "cell_key") + DIMENSIONS
-    + ("graduates", "graduates_known_outcome", "graduates_excluded", "cirr_denominator")
-    + tuple(cirr_col(c) for c in CIRR_CATEGORIES) + tuple(nace_col(c) for c in NACE_CATEGORIES)
+PLACEMENT_VALUES = (
+    ("graduates", "graduates_known_outcome", "cirr_denominator")
+    + tuple(cirr_col(c) for c in CIRR_CATEGORIES) + tuple(nace_col(c) for c in PUBLISHED_NACE)
     + ("employed_in_field_count", "employed_in_field_90d_count", "employed_in_field_180d_count",
-       "career_outcomes_count", "career_outcomes_denominator", "continuing_education_count")
+       "career_outcomes_count", "career_outcomes_denominator")
     + tuple(f for name in RATES for f in (f"{name}_rate", f"{name}_rate_lower", f"{name}_rate_upper"))
-    + ("days_to_job_start_count", "median_days_to_job_start") + FLAGS
+    + ("days_to_job_start_count", "median_days_to_job_start")
 )
-SALARY_FIELDS = (
-    ("stats_grouping", "cell_key") + DIMENSIONS
-    + ("graduates", "employed_in_field_count", "salary_reported_count", "salary_reported_share",
-       "salary_p25_usd", "median_base_salary_usd", "salary_p75_usd", "salary_mean_usd",
-       "median_salary_ci_lower_usd", "median_salary_ci_upper_usd", "salary_uplift_count",
-       "median_salary_uplift_usd", "median_salary_uplift_ratio") + FLAGS
+#: The salary tables repeat no placement count (graduates and in-field counts are in placement).
+SALARY_VALUES = (
+    "salary_reported_count", "salary_reported_share",
+    "salary_p25_usd", "median_base_salary_usd", "salary_p75_usd", "salary_mean_usd",
+    "median_salary_ci_lower_usd", "median_salary_ci_upper_usd", "salary_uplift_count",
+    "median_salary_uplift_usd", "median_salary_uplift_ratio",
 )
+_WARN = ("suppressed_values", "low_coverage", "self_reported", "synthetic")
 
-TABLES = [
-    Table(
-        "out_outcomes__placement",
-        "Placement by grouping (program, program x graduation year, program x cohort, pathway x modality x pacing, "
-        "role category, prior background): counts per CIRR and NACE category, CIRR employed-in-field rates at "
-        "collection, 90 and 180 days, NACE knowledge and career outcomes rates, continuing-education rate, each "
-        "with numerator, denominator and 95% Wilson bounds; median days to job start.",
-        fields=PLACEMENT_FIELDS,
-        primary_key=("stats_grouping", "cell_key"),
+TABLES = []
+for _grain, (_dims, _) in GROUPINGS.items():
+    TABLES.append(Table(
+        placement_table(_grain),
+        f"Placement per {GRAIN_TEXT[_grain]}: counts per CIRR category and per NACE category (NACE categories that "
+        "equal a CIRR category are published once, under CIRR), CIRR employed-in-field rates at collection, 90 and "
+        "180 days, NACE knowledge and career outcomes rates, continuing-education rate, each with numerator, "
+        "denominator and 95% Wilson bounds; median days to job start.",
+        fields=_dims + PLACEMENT_VALUES + FLAGS,
+        primary_key=_dims,
         required=("is_suppressed", "is_low_coverage"),
-        warnings=("suppressed_values", "low_coverage", "self_reported", "synthetic"),
-        grain="One row per grouping x cell (e.g. one program x cohort).",
-    ),
-    Table(
-        "out_outcomes__salary",
-        "Base salary (USD) of in-field graduates by the same groupings as placement: n, share reporting, "
+        warnings=_WARN,
+        grain=f"One row per {GRAIN_TEXT[_grain]}; an unknown dimension value is the code 'unknown'.",
+    ))
+    TABLES.append(Table(
+        salary_table(_grain),
+        f"Base salary (USD) of in-field graduates per {GRAIN_TEXT[_grain]}: n, share of in-field graduates reporting, "
         "p25/median/p75/mean, order-statistic 95% interval of the median, uplift over prior salary.",
-        fields=SALARY_FIELDS,
-        primary_key=("stats_grouping", "cell_key"),
+        fields=_dims + SALARY_VALUES + FLAGS,
+        primary_key=_dims,
         required=("is_suppressed", "is_low_coverage"),
-        warnings=("suppressed_values", "low_coverage", "self_reported", "synthetic"),
-        grain="One row per grouping x cell.",
-    ),
+        warnings=_WARN,
+        grain=f"One row per {GRAIN_TEXT[_grain]}; an unknown dimension value is the code 'unknown'.",
+    ))
+TABLES += [
     Table(
         "out_benchmarks__program_role_wages",
         "Each program's median in-field base salary per role category beside the BLS OEWS annual median of the "

@@ -213,6 +213,20 @@ def test_export_csv_round_trip(built_warehouse, tmp_path):
     assert neutralised >= 2  # raw and core outcome tables both carry the formula-looking employer name
 
 
+def test_export_public_writes_only_public_tables(built_warehouse, tmp_path):
+    """The public export holds no record-level table: only tables whose metadata says public."""
+    from schemas.model import TABLES
+
+    warehouse, _ = built_warehouse
+    out = runner.invoke(app, ["export", str(tmp_path / "pub"), "--public", "--warehouse", str(warehouse)])
+    assert out.exit_code == 0, out.output
+    names = sorted(p.stem for p in (tmp_path / "pub").glob("*.parquet"))
+    assert names and all(TABLES[n].access == "public" for n in names)
+    assert "core_outcomes__graduate_outcomes" not in names and not any(n.startswith("raw_") for n in names)
+    assert "out_outcomes__program_placement" in names
+    assert runner.invoke(app, ["export", str(tmp_path / "x"), "--public", "--all", "--warehouse", str(warehouse)]).exit_code == 2
+
+
 @pytest.mark.parametrize("path", QUERIES, ids=[p.name for p in QUERIES])
 def test_example_query(bundled_warehouse, path):
     """Every example query answers its question on the bundled data."""

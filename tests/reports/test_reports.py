@@ -99,8 +99,8 @@ def test_json_and_html_figures_equal_the_out_tables(report_env, con, which):
     out = report_env["out"]
     doc = json.loads((out / f"{pid}.json").read_text(encoding="utf-8"))
     html = parse(out / "programs" / f"{pid}.html")
-    placement = one(con, "SELECT * FROM out_outcomes__placement WHERE stats_grouping='program' AND program_id=?", (pid,))[0]
-    salary = one(con, "SELECT * FROM out_outcomes__salary WHERE stats_grouping='program' AND program_id=?", (pid,))[0]
+    placement = one(con, "SELECT * FROM out_outcomes__program_placement WHERE program_id=?", (pid,))[0]
+    salary = one(con, "SELECT * FROM out_outcomes__program_salary WHERE program_id=?", (pid,))[0]
     costs = one(con, "SELECT * FROM out_roi__program_costs WHERE program_id=?", (pid,))[0]
     for section, row in (("placement", placement), ("salary", salary), ("costs", costs)):
         for col, value in row.items():
@@ -122,7 +122,7 @@ def test_json_and_html_figures_equal_the_out_tables(report_env, con, which):
             checked += 1
     assert checked >= 10
     # cohort series, prior background, sensitivity and pathway medians
-    for r in one(con, "SELECT * FROM out_outcomes__placement WHERE stats_grouping='program_cohort' AND program_id=?", (pid,)):
+    for r in one(con, "SELECT * FROM out_outcomes__program_cohort_placement WHERE program_id=?", (pid,)):
         key = f"by_cohort.{r['cohort']}.placement.employed_in_field_180d_rate"
         if r["is_suppressed"]:
             assert f"by_cohort.{r['cohort']}.placement.graduates" in html.suppressed
@@ -160,8 +160,8 @@ def test_linked_program_shows_its_public_earnings_and_link_note(report_env, con)
 
 
 def test_suppressed_cells_are_shown_as_suppressed_with_reason(report_env, con):
-    row = one(con, """SELECT p.program_id, p.cohort, p.suppression_reason FROM out_outcomes__placement p
-                      WHERE stats_grouping='program_cohort' AND is_suppressed ORDER BY program_id, cohort LIMIT 1""")[0]
+    row = one(con, """SELECT p.program_id, p.cohort, p.suppression_reason FROM out_outcomes__program_cohort_placement p
+                      WHERE is_suppressed ORDER BY program_id, cohort LIMIT 1""")[0]
     page = (report_env["out"] / "programs" / f"{row['program_id']}.html").read_text(encoding="utf-8")
     html = parse(report_env["out"] / "programs" / f"{row['program_id']}.html")
     assert f"by_cohort.{row['cohort']}.placement.graduates" in html.suppressed
@@ -217,13 +217,13 @@ def test_notices_synthetic_self_reported_and_low_coverage(report_env, con):
         assert ('data-warning="synthetic"' in page) == bool(r["is_synthetic"])
     synthetic_ids = [r["program_id"] for r in one(con, "SELECT program_id FROM out_reports__program_notices WHERE is_synthetic")]
     assert synthetic_ids and 'data-warning="synthetic"' in (out / "index.html").read_text(encoding="utf-8")
-    for r in one(con, """SELECT program_id, self_reported_share, is_low_coverage FROM out_outcomes__placement
-                         WHERE stats_grouping='program' AND NOT is_suppressed"""):
+    for r in one(con, """SELECT program_id, self_reported_share, is_low_coverage FROM out_outcomes__program_placement
+                         WHERE NOT is_suppressed"""):
         page = (out / "programs" / f"{r['program_id']}.html").read_text(encoding="utf-8")
         assert ('data-warning="self_reported"' in page) == bool(r["self_reported_share"]), r
         assert ('data-warning="low_coverage"' in page) == bool(r["is_low_coverage"]), r
-    fcc = one(con, """SELECT p.program_id FROM core_programs__programs p JOIN out_outcomes__placement o USING (program_id)
-                      WHERE p.data_origin='freecodecamp_2016' AND o.stats_grouping='program' AND NOT o.is_suppressed LIMIT 1""")
+    fcc = one(con, """SELECT p.program_id FROM core_programs__programs p JOIN out_outcomes__program_placement o USING (program_id)
+                      WHERE p.data_origin='freecodecamp_2016' AND NOT o.is_suppressed LIMIT 1""")
     if fcc:
         page = (out / "programs" / f"{fcc[0]['program_id']}.html").read_text(encoding="utf-8")
         assert 'data-warning="self_reported"' in page and "freeCodeCamp" in page

@@ -1,0 +1,560 @@
+"""Disclosure audit (and the suppression step it drives): integer programs over published cells.
+
+Owns the attacker's model of the public tables and its two uses:
+
+- ``audit(...)``: for every public cell with withheld counts, the integer program of everything
+  published about the cell and its relatives gives each withheld count's feasible range (scipy
+  ``milp``: min and max subject to every published count, total and subtotal as an equality,
+  every published rate as bounds, and non-negativity). A range narrower than the protection
+  width is an *exposure*; the audit fails when there is one.
+- ``protect(...)``: the last step of suppression: while a relation group has an exposure, withhold
+  one more published count of the group (the least useful first: categories before rate
+  numerators before cell sizes; the smallest value first) and solve again, to a fixed point.
+
+The model (docs/METHODOLOGY.md, "Disclosure audit"): each cell (a placement row and the salary
+row of the same key, a program x prior degree row of the reports, a program x role count) is a
+vector of unknown non-negative integers, its *atoms*: the number of its graduates in each outcome
+status (the CIRR and NACE categories are sums of statuses, schemas/vocab.py), plus five nested
+sub-counts (in field by day 90 <= by day 180 <= in field; known start day <= in field; salary
+reported <= in field; uplift known <= salary reported). Every published count of the cell is a sum
+of atoms. Relations (``Relation``) say that the atoms of some cells add up to the atoms of others
+(cohorts to their year, years to their program, programs to their pathway x modality x pacing cell,
+prior degrees to their program, program roles to their role, and the grand totals of programs,
+pathway cells and prior backgrounds); each relation with its cells is one *group*, solved alone.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_matrix
+
+from schemas.tables.stats import CIRR_CATEGORIES, NACE_CATEGORIES, RATES, category_statuses, cirr_col, nace_col
+from schemas.vocab import OUTCOME_STATUSES
+
+STATUSES = tuple(OUTCOME_STATUSES)
+SUBCOUNTS = ("in_field_90d", "in_field_180d", "days_known", "salary_reported", "uplift_known")
+ATOMS = STATUSES + SUBCOUNTS
+_IDX = {a: i for i, a in enumerate(ATOMS)}
+CAREER_NACE = ("employed_full_time", "employed_part_time", "self_employed", "postgraduate_internship_or_fellowship",
+               "volunteer_service", "military", "continuing_education")
+IN_FIELD = tuple(s for s, v in OUTCOME_STATUSES.items() if v[3] is True)
+
+
+def _form(atoms: Iterable[str]) -> np.ndarray:
+    v = np.zeros(len(ATOMS))
+    for a in atoms:
+        v[_IDX[a]] = 1.0
+    return v
+
+
+#: Every count a public table can carry, as a sum of atoms.
+FORMS: dict[str, np.ndarray] = {
+    "graduates": _form(STATUSES),
+    "graduates_known_outcome": _form(s for s in STATUSES if s != "unknown"),
+    "cirr_denominator": _form(s for s in STATUSES if OUTCOME_STATUSES[s][1] != "excluded"),
+    "employed_in_field_count": _form(IN_FIELD),
+    "employed_in_field_90d_count": _form(["in_field_90d"]),
+    "employed_in_field_180d_count": _form(["in_field_180d"]),
+    "career_outcomes_count": _form(s for s in STATUSES if OUTCOME_STATUSES[s][2] in CAREER_NACE),
+    "career_outcomes_denominator": _form(s for s in STATUSES if s != "unknown" and OUTCOME_STATUSES[s][2] != "not_seeking"),
+    "days_to_job_start_count": _form(["days_known"]),
+    "salary_reported_count": _form(["salary_reported"]),
+    "salary_uplift_count": _form(["uplift_known"]),
+    **{cirr_col(c): _form(category_statuses("cirr", c)) for c in CIRR_CATEGORIES},
+    **{nace_col(c): _form(category_statuses("nace", c)) for c in NACE_CATEGORIES},
+    # names earlier versions of the tables published (kept so the audit can check an old warehouse)
+    "graduates_excluded": _form(category_statuses("cirr", "excluded")),
+    "continuing_education_count": _form(category_statuses("nace", "continuing_education")),
+}
+#: Published ratios: column -> (numerator count, denominator count).
+RATIOS: dict[str, tuple[str, str]] = {f"{n}_rate": (num, den) for n, (num, den, _) in RATES.items()}
+RATIOS["salary_reported_share"] = ("salary_reported_count", "employed_in_field_count")
+RATIOS["knowledge_rate"] = ("graduates_known_outcome", "graduates")
+#: Order in which ``protect`` withholds a further count (earlier = withheld first).
+_PRIORITY = {**{c: 0 for c in FORMS if c.startswith(("cirr_", "nace_"))},
+             "career_outcomes_count": 1, "career_outcomes_denominator": 1, "days_to_job_start_count": 1,
+             "salary_uplift_count": 1, "employed_in_field_90d_count": 2, "graduates_known_outcome": 2,
+             "employed_in_field_180d_count": 3, "employed_in_field_count": 3, "salary_reported_count": 3,
+             "cirr_denominator": 4, "graduates": 5}
+#: Rate bounds: a published rate r of a withheld numerator gives r*den - tol <= num <= r*den + tol.
+RATE_TOLERANCE = 1e-6
+#: Upper bound of every atom in the integer program (no real cell comes near it).
+UNBOUNDED = 10**8
+
+
+@dataclass
+class Cell:
+    """One public cell: the published values of its counts and ratios (None = withheld)."""
+
+    cell_id: tuple
+    values: dict = field(default_factory=dict)
+
+    def withheld(self) -> list[str]:
+        return [c for c in self.values if c in FORMS and self.values[c] is None]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """sum of atoms over ``left`` == (or <=) sum over ``right``, for the atoms in ``atoms``."""
+
+    name: str
+    left: tuple
+    right: tuple
+    atoms: tuple = ATOMS
+    sense: str = "=="
+
+
+def within_cell_rows(n_atoms: int = len(ATOMS)) -> list[tuple[np.ndarray, float, float]]:
+    """Nested sub-counts of one cell: each (coefficients, lower, upper) over the cell's atoms."""
+    if_form = FORMS["employed_in_field_count"]
+    rows = []
+    for small, big in (("in_field_90d", "in_field_180d"), ("uplift_known", "salary_reported")):
+        v = _form([small]) - _form([big])
+        rows.append(v)
+    for small in ("in_field_180d", "days_known", "salary_reported"):
+        rows.append(_form([small]) - if_form)
+    return [(v, -np.inf, 0.0) for v in rows]
+
+
+def _to_int(v) -> float | None:
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return None
+    return float(v)
+
+
+class GroupModel:
+    """The integer program of one relation group: its cells' atoms, published values and relations."""
+
+    def __init__(self, cells: list[Cell], relations: list[Relation]):
+        self.cells = cells
+        self.pos = {c.cell_id: i for i, c in enumerate(cells)}
+        na = len(ATOMS)
+        self.n = n = len(cells) * na
+        forms, offs, lo, hi = [], [], [], []
+        within = within_cell_rows()
+        for i, c in enumerate(cells):
+            off = i * na
+            for v, l, h in within:
+                forms.append(v); offs.append(off); lo.append(l); hi.append(h)
+            for col, val in c.values.items():
+                val = _to_int(val)
+                if col in FORMS and val is not None:
+                    forms.append(FORMS[col]); offs.append(off); lo.append(val); hi.append(val)
+            for col, (num, den) in RATIOS.items():
+                r = _to_int(c.values.get(col))
+                if r is None:
+                    continue
+                forms.append(FORMS[num] - r * FORMS[den]); offs.append(off); lo.append(-RATE_TOLERANCE); hi.append(RATE_TOLERANCE)
+        rr, cc, vv = [], [], []
+        for k, (v, off) in enumerate(zip(forms, offs)):
+            nz = np.flatnonzero(v)
+            rr.extend([k] * len(nz)); cc.extend(off + nz); vv.extend(v[nz])
+        k = len(forms)
+        for rel in relations:
+            for a in rel.atoms:
+                j = _IDX[a]
+                for cid in rel.left:
+                    rr.append(k); cc.append(self.pos[cid] * na + j); vv.append(1.0)
+                for cid in rel.right:
+                    rr.append(k); cc.append(self.pos[cid] * na + j); vv.append(-1.0)
+                lo.append(-np.inf if rel.sense == "<=" else 0.0); hi.append(0.0)
+                k += 1
+        A = coo_matrix((vv, (rr, cc)), shape=(k, n)).tocsr()
+        self.constraint = LinearConstraint(A, np.array(lo, dtype=float), np.array(hi, dtype=float))
+        self.integrality = np.ones(n)
+        # A finite bound keeps every program bounded: a count nothing published limits reaches it (fully protected).
+        self.bounds = Bounds(np.zeros(n), np.full(n, float(UNBOUNDED)))
+
+    def objective(self, targets: list[tuple[tuple, str]]) -> np.ndarray:
+        c = np.zeros(self.n)
+        na = len(ATOMS)
+        for cell_id, col in targets:
+            off = self.pos[cell_id] * na
+            c[off:off + na] += FORMS[col]
+        return c
+
+    def solve(self, c: np.ndarray) -> np.ndarray:
+        res = milp(c, constraints=self.constraint, integrality=self.integrality, bounds=self.bounds,
+                   options={"disp": False, "time_limit": 60})
+        if res.x is None:
+            raise RuntimeError(f"disclosure audit: the published values of {[x.cell_id for x in self.cells][:3]}... "
+                               f"are inconsistent ({res.message})")
+        return np.round(res.x)
+
+    def value(self, x: np.ndarray, target: tuple[tuple, str]) -> int:
+        return int(round(float(self.objective([target]) @ x)))
+
+    def feasible_range(self, cell_id: tuple, col: str) -> tuple[int, int]:
+        c = self.objective([(cell_id, col)])
+        return self.value(self.solve(c), (cell_id, col)), self.value(self.solve(-c), (cell_id, col))
+
+    def widths(self, targets: list[tuple[tuple, str]], width: int) -> dict:
+        """Feasible-range width of each target, exact where it matters: a value is certified protected
+        when two feasible solutions found while maximising / minimising all targets together differ by
+        at least ``width`` on it (few solves for a whole group); the others are solved one by one.
+        Returns target -> (width lower bound, exact?)."""
+        hi_x, lo_x = self.solve(-self.objective(targets)), self.solve(self.objective(targets))
+        out = {}
+        for t in targets:
+            w = self.value(hi_x, t) - self.value(lo_x, t)
+            out[t] = (w, False)
+        todo = [t for t in targets if out[t][0] < width]
+        # a second round on the uncertified ones only (the joint objective no longer mixes in the others)
+        if len(todo) > 1:
+            hi_x, lo_x = self.solve(-self.objective(todo)), self.solve(self.objective(todo))
+            for t in todo:
+                out[t] = (max(out[t][0], self.value(hi_x, t) - self.value(lo_x, t)), False)
+            todo = [t for t in todo if out[t][0] < width]
+        for t in todo:
+            lo, hi = self.feasible_range(*t)
+            out[t] = (hi - lo, True)
+        return out
+
+
+@dataclass
+class AuditResult:
+    groups_checked: int = 0
+    cells_checked: int = 0
+    withheld_values: int = 0
+    exposed: list = field(default_factory=list)  # (relation, cell_id, column, width)
+    bounds: list = field(default_factory=list)  # (width lower bound, exact?) of every value checked
+    min_width: int | None = None
+    seconds: float = 0.0
+    scope: str = "all"
+
+    @property
+    def passed(self) -> bool:
+        return not self.exposed
+
+
+def group_exposures(cells: list[Cell], relations: list[Relation], width: int, result: AuditResult | None = None,
+                    checked: set | None = None) -> list:
+    """Withheld counts of a group whose feasible range is narrower than ``width``: (cell, column, width)."""
+    targets = [(c.cell_id, col) for c in cells for col in c.withheld()]
+    if not targets:
+        return []
+    widths = GroupModel(cells, relations).widths(targets, width)
+    if result is not None:
+        for c in cells:
+            if c.withheld() and c.cell_id not in checked:
+                checked.add(c.cell_id)
+                result.cells_checked += 1
+        result.withheld_values += len(targets)
+        result.bounds.extend(widths.values())
+    return [(cid, col, w) for (cid, col), (w, _) in widths.items() if w < width]
+
+
+def groups_of(cells: dict[tuple, Cell], relations: list[Relation]) -> list[tuple[list[Cell], list[Relation]]]:
+    """One group per relation (its cells), plus one per cell that is in no relation."""
+    groups, seen = [], set()
+    for rel in relations:
+        ids = list(dict.fromkeys(rel.left + rel.right))
+        seen.update(ids)
+        groups.append(([cells[i] for i in ids], [rel]))
+    for cid, c in cells.items():
+        if cid not in seen:
+            groups.append(([c], []))
+    return groups
+
+
+def audit(cells: dict[tuple, Cell], relations: list[Relation], width: int, sample: int | None = None,
+          seed: int = 0) -> AuditResult:
+    """Feasible range of every withheld count in every group (or a random sample of ``sample`` groups)."""
+    t0 = time.perf_counter()
+    groups = [g for g in groups_of(cells, relations) if any(c.withheld() for c in g[0])]
+    res = AuditResult(scope="all")
+    if sample is not None and len(groups) > sample:
+        rng = np.random.default_rng(seed)
+        groups = [groups[i] for i in sorted(rng.choice(len(groups), sample, replace=False))]
+        res.scope = "sample"
+    checked: set = set()
+    for g_cells, g_rels in groups:
+        res.groups_checked += 1
+        for cid, col, w in group_exposures(g_cells, g_rels, width, result=res, checked=checked):
+            res.exposed.append((g_rels[0].name if g_rels else "cell", cid, col, w))
+    # The smallest width: exact where a value was solved alone; a certified lower bound >= width otherwise.
+    res.min_width = min((w for w, _ in res.bounds), default=None)
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+def _candidates(group_cells: list[Cell], cell_id: tuple, col: str, within: bool) -> list[tuple[tuple, str]]:
+    """Published counts that share unknowns with the exposed count, least useful and smallest first.
+
+    ``within``: the count is pinned by its own cell's figures: the cell's own counts first. Otherwise
+    the relation pins it: the same count of its relatives first (the classic complementary cell),
+    then the relatives' other counts, then the cell's own."""
+    target = FORMS[col].copy()
+    for small, bigs in _NESTED.items():  # a sub-count is bounded by the counts it nests in
+        if target[_IDX[small]]:
+            for b in bigs:
+                target[_IDX[b]] = 1.0
+    cands = []
+    for c in group_cells:
+        for other, val in c.values.items():
+            v = _to_int(val)
+            if other not in FORMS or v is None:
+                continue
+            if not np.any(FORMS[other] * target):  # shares no unknown with the exposed count: cannot help
+                continue
+            own = c.cell_id == cell_id
+            rank = (0 if own else 1) if within else (2 if own else (0 if other == col else 1))
+            cands.append((rank, v == 0, _PRIORITY.get(other, 3), v, str(c.cell_id), other, c.cell_id))
+    cands.sort()
+    return [(cid, other) for *_, other, cid in cands]
+
+
+_NESTED = {"in_field_90d": ("in_field_180d",) + IN_FIELD, "in_field_180d": IN_FIELD, "days_known": IN_FIELD,
+           "salary_reported": IN_FIELD, "uplift_known": ("salary_reported",) + IN_FIELD}
+
+
+def withhold(cell: Cell, col: str) -> None:
+    """Withhold a count and every ratio that uses it."""
+    cell.values[col] = None
+    for r, (num, den) in RATIOS.items():
+        if r in cell.values and col in (num, den):
+            cell.values[r] = None
+
+
+def protect(cells: dict[tuple, Cell], relations: list[Relation], width: int, max_rounds: int = 50) -> set:
+    """Withhold further counts until no group has an exposure (a fixed point); returns the withheld (cell, column)."""
+    added: set = set()
+    # A ratio whose numerator or denominator is withheld is withheld too (ratio x published part = the other).
+    for cid, cell in cells.items():
+        for r, (num, den) in RATIOS.items():
+            if cell.values.get(r) is not None and (cell.values.get(num, 0) is None or cell.values.get(den, 0) is None):
+                cell.values[r] = None
+                added.add((cid, r))
+    for _ in range(max_rounds):
+        changed = False
+        for g_cells, g_rels in groups_of(cells, relations):
+            if not any(c.withheld() for c in g_cells):
+                continue
+            while True:
+                exp = group_exposures(g_cells, g_rels, width)
+                if not exp:
+                    break
+                # One further count per exposed count and round (then solve again): few rounds per group.
+                progressed = False
+                for cid, col, _ in exp:
+                    alone = GroupModel([cells[cid]], [])
+                    lo, hi = alone.feasible_range(cid, col)
+                    cands = _candidates(g_cells, cid, col, within=hi - lo < width)
+                    if not cands:  # an earlier count of this round may have protected it: solve again first
+                        continue
+                    target, other = cands[0]
+                    withhold(cells[target], other)
+                    added.add((target, other))
+                    progressed = changed = True
+                if not progressed:
+                    cid, col, _ = exp[0]
+                    raise RuntimeError(f"suppression: nothing left to withhold to protect {col} of {cid}")
+        if not changed:
+            return added
+    raise RuntimeError("suppression: no fixed point within the round limit")
+
+
+# --------------------------------------------------------------------------- the public tables as cells
+
+#: Tables of per-program x prior-degree and per-program x role counts (reports and benchmarks).
+PRIOR_TABLE = "out_reports__program_prior_background"
+ROLE_WAGES_TABLE = "out_benchmarks__program_role_wages"
+#: Per-program tables that repeat program counts beside other figures: a withheld repeated count
+#: suppresses the row's record-level figures (the public columns stay).
+PROGRAM_COPIES = {
+    "out_roi__program_costs": ("graduates", "salary_reported_count", "median_base_salary_usd", "employed_in_field_180d_rate",
+                               "living_relocation_usd", "forgone_earnings_usd", "financed_usd", "loan_interest_usd",
+                               "monthly_loan_payment_usd", "total_cost_usd", "counterfactual_salary_usd",
+                               "prior_salary_known_share", "expected_salary_usd", "annual_gain_usd", "payback_years",
+                               "npv_10y_usd", "npv_20y_usd", "debt_to_earnings_ratio", "loan_payment_salary_share"),
+    "out_benchmarks__program_public_earnings": ("graduates", "employed_in_field_180d_rate", "salary_reported_count",
+                                                "median_base_salary_usd", "ratio_to_public_median"),
+}
+
+
+def _key(row, dims) -> tuple:
+    return tuple(row[d] for d in dims)
+
+
+def build_cells(frames: dict[str, pd.DataFrame], programs: pd.DataFrame) -> tuple[dict[tuple, Cell], list[Relation], dict]:
+    """Cells and relations of the public count tables in ``frames`` (table -> frame).
+
+    ``programs`` maps program_id to pathway, modality and pacing (public program facts). Returns
+    (cells, relations, where) with ``where[(cell_id, column)]`` = [(table, row index), ...] for writing back.
+    """
+    from schemas.tables.stats import GROUPINGS, placement_table, salary_table
+
+    cells: dict[tuple, Cell] = {}
+    where: dict[tuple, list] = {}
+
+    def put(cid, table, idx, row, cols):
+        c = cells.setdefault(cid, Cell(cid))
+        for col in cols:
+            if col in FORMS or col in RATIOS:
+                v = row[col]
+                v = None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else v
+                if col not in c.values or c.values[col] is None:
+                    c.values[col] = v
+                where.setdefault((cid, col), []).append((table, idx))
+
+    for grain, (dims, _) in GROUPINGS.items():
+        for table in (placement_table(grain), salary_table(grain)):
+            df = frames.get(table)
+            if df is None:
+                continue
+            cols = [c for c in df.columns if c in FORMS or c in RATIOS]
+            for idx, row in zip(df.index, df.to_dict("records")):
+                put((grain,) + _key(row, dims), table, idx, row, cols)
+    for table in PROGRAM_COPIES:
+        df = frames.get(table)
+        if df is None:
+            continue
+        for idx, row in zip(df.index, df.to_dict("records")):
+            put(("program", row["program_id"]), table, idx, row,
+                [c for c in ("graduates", "salary_reported_count", "employed_in_field_180d_rate") if c in df.columns])
+    relations: list[Relation] = []
+
+    def rel(name, left, right, atoms=ATOMS, sense="=="):
+        left = tuple(c for c in left if c in cells)
+        right = tuple(c for c in right if c in cells)
+        if left and right:
+            relations.append(Relation(name, left, right, tuple(atoms), sense))
+
+    ids = list(cells)
+    by = lambda g: [c for c in ids if c[0] == g]  # noqa: E731
+    for cid in by("program_year"):
+        rel("cohorts within a program year", (cid,), tuple(c for c in by("program_cohort") if c[1:3] == cid[1:3]))
+    for cid in by("program"):
+        rel("years within a program", (cid,), tuple(c for c in by("program_year") if c[1] == cid[1]))
+    cell_of = {r.program_id: ("pathway_modality_pacing", r.pathway, r.modality, r.pacing) for r in programs.itertuples()}
+    for cid in by("pathway_modality_pacing"):
+        rel("programs within a pathway x modality x pacing cell", (cid,),
+            tuple(c for c in by("program") if cell_of.get(c[1]) == cid))
+    rel("programs and prior backgrounds add up to all graduates", tuple(by("program")), tuple(by("prior_background")))
+    # per program x prior degree ("graduates like you"): degrees within a program, programs within a degree
+    pb = frames.get(PRIOR_TABLE)
+    if pb is not None:
+        for idx, row in zip(pb.index, pb.to_dict("records")):
+            put(("program_prior", row["program_id"], row["prior_degree"]), PRIOR_TABLE, idx, row,
+                [c for c in pb.columns if c in FORMS or c in RATIOS])
+        for pid in pb["program_id"].unique():
+            rest = ("program_prior_rest", pid)  # degrees not published (unknown): no published value
+            cells.setdefault(rest, Cell(rest))
+            kids = tuple(c for c in cells if c[0] == "program_prior" and c[1] == pid) + (rest,)
+            rel("prior degrees within a program", (("program", pid),), kids)
+        for deg in pb["prior_degree"].unique():
+            rel("programs within a prior degree", tuple(c for c in cells if c[0] == "program_prior" and c[2] == deg),
+                tuple(c for c in by("prior_background") if c[1] == deg))
+    # per program x role: salary reporters (one count per program x role, repeated per SOC code)
+    rw = frames.get(ROLE_WAGES_TABLE)
+    if rw is not None:
+        for idx, row in zip(rw.index, rw.to_dict("records")):
+            put(("program_role", row["program_id"], row["role_category"]), ROLE_WAGES_TABLE, idx, row,
+                ["salary_reported_count"])
+        pr = [c for c in cells if c[0] == "program_role"]
+        for cid in by("role"):
+            rel("programs within a role", (cid,), tuple(c for c in pr if c[2] == cid[1]), atoms=("salary_reported",))
+        for pid in {c[1] for c in pr}:
+            rel("roles within a program", tuple(c for c in pr if c[1] == pid), (("program", pid),),
+                atoms=("salary_reported",), sense="<=")
+    return cells, relations, where
+
+
+def write_back(cells: dict[tuple, Cell], where: dict, frames: dict[str, pd.DataFrame], withheld: set,
+               reason: str) -> None:
+    """Null in ``frames`` every value ``protect`` withheld (and the ratios it withheld with them).
+
+    A count withheld in a table whose rows carry one count (prior degrees, roles) suppresses the row."""
+    for cid, col in withheld:
+        cell = cells[cid]
+        for c, v in cell.values.items():
+            if v is not None:
+                continue
+            for table, idx in where.get((cid, c), []):
+                df = frames[table]
+                if table in PROGRAM_COPIES:
+                    if not bool(df.at[idx, "is_suppressed"]):
+                        df.at[idx, "is_suppressed"] = True
+                        df.at[idx, "suppression_reason"] = reason
+                    for other in PROGRAM_COPIES[table]:
+                        df[other] = df[other].astype(object)
+                        df.at[idx, other] = None
+                elif table in (PRIOR_TABLE, ROLE_WAGES_TABLE):
+                    if not bool(df.at[idx, "is_suppressed"]):
+                        df.at[idx, "is_suppressed"] = True
+                        df.at[idx, "suppression_reason"] = reason
+                    for other in df.columns:
+                        if other not in ("program_id", "prior_degree", "role_category", "soc_code", "soc_title",
+                                         "state_code", "is_suppressed", "suppression_reason") and not other.startswith("bls_"):
+                            df[other] = df[other].astype(object)
+                            df.at[idx, other] = None
+                else:
+                    df[c] = df[c].astype(object)
+                    df.at[idx, c] = None
+                    if c in RATIOS:
+                        for b in (c + "_lower", c + "_upper"):
+                            if b in df.columns:
+                                df[b] = df[b].astype(object)
+                                df.at[idx, b] = None
+
+
+# --------------------------------------------------------------------------- the step the refresh runs
+
+DEFAULT_PROTECTION_WIDTH = 5
+#: Above this many relation groups the refresh's audit checks a random sample of groups (bench scale).
+AUDIT_SAMPLE_ABOVE = 3000
+PROTECT_REASON = "complementary: withheld so that no published figure pins a withheld count (disclosure audit)"
+
+
+def protection_width(assumptions: dict) -> int:
+    w = int(assumptions.get("suppression", {}).get("protection_width", DEFAULT_PROTECTION_WIDTH))
+    if w < 1:
+        raise ValueError(f"assumptions [suppression] protection_width: must be >= 1, got {w}")
+    return w
+
+
+def public_count_tables() -> tuple[str, ...]:
+    from schemas.tables.stats import GROUPINGS, placement_table, salary_table
+
+    return (tuple(t for g in GROUPINGS for t in (placement_table(g), salary_table(g)))
+            + (ROLE_WAGES_TABLE,) + tuple(PROGRAM_COPIES))
+
+
+def read_public(con, extra: dict | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The public count tables of a warehouse (plus ``extra`` frames not written yet) and the program facts."""
+    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    frames = {t: con.execute(f"SELECT * FROM {t}").df() for t in public_count_tables() + (PRIOR_TABLE,) if t in have}
+    frames.update(extra or {})
+    programs = con.execute("SELECT program_id, pathway, modality, pacing FROM core_programs__programs").df()
+    return frames, programs
+
+
+def protect_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int) -> set[str]:
+    """Run ``protect`` over the frames in place; returns the tables it changed."""
+    cells, rels, where = build_cells(frames, programs)
+    added = protect(cells, rels, width)
+    write_back(cells, where, frames, added, PROTECT_REASON)
+    return {t for cid, col in added for c, v in cells[cid].values.items() if v is None for t, _ in where.get((cid, c), [])}
+
+
+def audit_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int,
+                 sample: int | None = None) -> AuditResult:
+    cells, rels, _ = build_cells(frames, programs)
+    n_groups = len(groups_of(cells, rels))
+    return audit(cells, rels, width, sample=sample if sample is not None and n_groups > sample else None)
+
+
+def audit_row(res: AuditResult, width: int, k: int) -> pd.DataFrame:
+    from datetime import datetime, timezone
+
+    return pd.DataFrame([dict(
+        audited_at=datetime.now(timezone.utc).replace(tzinfo=None), audit_scope=res.scope,
+        groups_checked=res.groups_checked, cells_checked=res.cells_checked, withheld_counts_checked=res.withheld_values,
+        exposed_values=len(res.exposed), min_protection_width=res.min_width, protection_width=width,
+        min_cell_size=k, audit_seconds=round(res.seconds, 3), audit_passed=res.passed)])
