@@ -10,6 +10,9 @@ import tomllib
 from copy import deepcopy
 from pathlib import Path
 
+#: The employed-in-field windows (days) the statistics tables publish; the only accepted [stats] windows_days.
+PUBLISHED_WINDOWS = (90, 180)
+
 DEFAULT_ASSUMPTIONS = Path(__file__).resolve().parent / "assumptions.toml"
 
 
@@ -53,6 +56,12 @@ def check_assumptions(data: dict) -> dict:
     """Types and ranges of the ROI, "people like me" and plausibility settings; raises AssumptionError."""
     inf = float("inf")
     _number(data, "stats.confidence", 0, 1, lo_open=True, hi_open=True)
+    windows = data.get("stats", {}).get("windows_days", list(PUBLISHED_WINDOWS))
+    if not (isinstance(windows, list) and windows == list(PUBLISHED_WINDOWS)):
+        raise AssumptionError(
+            f"assumptions: stats.windows_days = {windows!r} is not supported: the out tables publish the windows "
+            f"{list(PUBLISHED_WINDOWS)} only (columns employed_in_field_90d_* and employed_in_field_180d_*); "
+            "other windows would be written under those names")
     roi = data.get("roi", {})
     _number(data, "roi.loan_rate", 0, 1, hi_open=True)
     _number(data, "roi.discount_rate", 0, 1, hi_open=True)

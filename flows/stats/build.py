@@ -22,6 +22,7 @@ from schemas.generate import ddl, pandera_model
 from schemas.model import TABLES
 from schemas.tables.stats import GROUPINGS, PUBLISHED_NACE, RATES, UNKNOWN, cirr_col, nace_col, placement_table, salary_table
 from schemas.vocab import CIRR_CATEGORIES, NACE_CATEGORIES
+from flows.config import PUBLISHED_WINDOWS
 from flows.stats import roi as roi_fn
 from flows.stats.intervals import median_ci_ranks, rate, wilson_interval
 from flows.stats.suppression import (cascade_suppression, complementary_suppression, suppressed_keys, low_coverage, low_knowledge_rate,
@@ -50,7 +51,17 @@ def _q(values) -> str:
 
 
 def windows(assumptions: dict) -> list[int]:
-    return [int(d) for d in assumptions.get("stats", {}).get("windows_days", [90, 180])]
+    """``[stats] windows_days``; anything but the published pair is refused (the columns name their days)."""
+    got = assumptions.get("stats", {}).get("windows_days", list(PUBLISHED_WINDOWS))
+    if [int(d) for d in got] != list(PUBLISHED_WINDOWS) or len(got) != 2:
+        raise ValueError(f"assumptions: stats.windows_days = {got!r}: only {list(PUBLISHED_WINDOWS)} is supported "
+                         "(the out tables' columns are named employed_in_field_90d_* and _180d_*)")
+    return [int(d) for d in got]
+
+
+def confidence(assumptions: dict) -> float:
+    """``[stats] confidence``: the two-sided level of every Wilson interval and median interval."""
+    return float(assumptions.get("stats", {}).get("confidence", 0.95))
 
 
 def create_records_view(con: duckdb.DuckDBPyConnection, assumptions: dict) -> None:
@@ -108,7 +119,7 @@ def _aggregate(con: duckdb.DuckDBPyConnection, assumptions: dict, grouping: str)
         SELECT * FROM cells ORDER BY {dim_sql}
     """)
     # Order-statistic interval of the median: ranks depend on n only, so look them up per distinct n.
-    conf = float(assumptions.get("stats", {}).get("confidence", 0.95))
+    conf = confidence(assumptions)
     ns = [r[0] for r in con.execute("SELECT DISTINCT salary_reported_count FROM _cells").fetchall()]
     ranks = pd.DataFrame([(n, *(median_ci_ranks(int(n), conf) or (None, None))) for n in ns],
                          columns=["n", "rank_lower", "rank_upper"]).astype({"n": "int64", "rank_lower": "Int64", "rank_upper": "Int64"})
@@ -151,7 +162,7 @@ def placement_frame(cells: pd.DataFrame, assumptions: dict, suppressed_parents: 
     df = cells.copy()
     for name, (num, den, _) in RATES.items():
         df[f"{name}_rate"] = rate(df[num], df[den])
-        lo, hi = wilson_interval(df[num].to_numpy(float), df[den].to_numpy(float))
+        lo, hi = wilson_interval(df[num].to_numpy(float), df[den].to_numpy(float), confidence=confidence(assumptions))
         df[f"{name}_rate_lower"], df[f"{name}_rate_upper"] = lo, hi
     df["is_low_coverage"] = low_coverage(df["knowledge_rate"], low_knowledge_rate(assumptions)).values
     parents = GROUPINGS[grouping][1]

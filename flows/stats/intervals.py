@@ -12,8 +12,20 @@ from functools import lru_cache
 
 import numpy as np
 
-#: Two-sided 95% normal quantile used by the Wilson interval.
+#: Two-sided 95% normal quantile (the Wilson interval at the default confidence).
 Z95 = 1.959963984540054
+
+
+def z_for(confidence: float = 0.95) -> float:
+    """The two-sided standard normal quantile of ``confidence``: Φ⁻¹(1 - (1 - confidence)/2).
+
+    0.95 gives 1.959964, 0.99 gives 2.575829. Raises ValueError outside (0, 1).
+    """
+    c = float(confidence)
+    if not 0.0 < c < 1.0:
+        raise ValueError(f"confidence = {confidence!r} must be in (0, 1)")
+    from statistics import NormalDist
+    return NormalDist().inv_cdf(1.0 - (1.0 - c) / 2.0)
 
 
 def rate(numerator, denominator):
@@ -25,12 +37,17 @@ def rate(numerator, denominator):
     return out if out.ndim else float(out)
 
 
-def wilson_interval(successes, n, z: float = Z95):
+def wilson_interval(successes, n, z: float | None = None, *, confidence: float | None = None):
     """Wilson score interval for a binomial proportion (vectorised).
+
+    The level is ``confidence`` (two-sided, e.g. 0.99) or the normal quantile ``z``; neither: 95%.
 
     lower, upper = (p + z²/2n ∓ z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n), with p = successes/n.
     Returns NaN bounds where n is 0. Raises ValueError when successes < 0 or successes > n.
     """
+    if z is not None and confidence is not None:
+        raise ValueError("wilson_interval: give z or confidence, not both")
+    z = Z95 if z is None and confidence is None else (z if z is not None else z_for(confidence))
     k = np.asarray(successes, dtype=float)
     m = np.asarray(n, dtype=float)
     if np.any(k < 0) or np.any(m < 0) or np.any(k > m):

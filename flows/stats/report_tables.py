@@ -26,7 +26,7 @@ import schemas  # noqa: F401
 from schemas.model import TABLES
 from flows.stats import audit as audit_fn
 from flows.stats import roi as roi_fn
-from flows.stats.build import _null, _q, _suppress, _write, create_records_view, windows
+from flows.stats.build import _null, _q, _suppress, _write, confidence, create_records_view, windows
 from flows.stats.intervals import rate, wilson_interval
 from flows.stats.suppression import complementary_suppression, min_cell_size
 
@@ -142,7 +142,8 @@ def prior_background(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Da
     if cells.empty:
         return pd.DataFrame(columns=cols)
     cells["employed_in_field_180d_rate"] = rate(cells["employed_in_field_180d_count"], cells["cirr_denominator"])
-    lo, hi = wilson_interval(cells["employed_in_field_180d_count"].to_numpy(float), cells["cirr_denominator"].to_numpy(float))
+    lo, hi = wilson_interval(cells["employed_in_field_180d_count"].to_numpy(float), cells["cirr_denominator"].to_numpy(float),
+                             confidence=confidence(assumptions))
     cells["employed_in_field_180d_rate_lower"], cells["employed_in_field_180d_rate_upper"] = lo, hi
     suppressed_programs = {r[0] for r in con.execute(
         "SELECT program_id FROM out_outcomes__program_placement WHERE is_suppressed").fetchall()}

@@ -97,8 +97,8 @@ _fields = [
     F("salary_p25_usd", "number", "25th percentile of base salary (quantile_cont) over in-field graduates who reported one.", unit="USD"),
     F("salary_p75_usd", "number", "75th percentile of base salary (quantile_cont) over in-field graduates who reported one.", unit="USD"),
     F("salary_mean_usd", "number", "Mean base salary over in-field graduates who reported one.", unit="USD"),
-    F("median_salary_ci_lower_usd", "number", "Lower bound of the distribution-free 95% interval of the median salary (null for n <= 5).", unit="USD"),
-    F("median_salary_ci_upper_usd", "number", "Upper bound of the distribution-free 95% interval of the median salary (null for n <= 5).", unit="USD"),
+    F("median_salary_ci_lower_usd", "number", "Lower bound of the distribution-free interval of the median salary at the configured confidence ([stats] confidence, default 95%; null when n is too small to reach it, n <= 5 at 95%).", unit="USD"),
+    F("median_salary_ci_upper_usd", "number", "Upper bound of the distribution-free interval of the median salary at the configured confidence ([stats] confidence, default 95%; null when n is too small to reach it, n <= 5 at 95%).", unit="USD"),
     F("salary_uplift_count", "integer", "In-field graduates who reported both a base salary and a prior salary.", min=0),
     F("median_salary_uplift_usd", "number", "Median over graduates of (base salary - prior salary), both in USD.", unit="USD"),
     F("median_salary_uplift_ratio", "number", "Median over graduates of base salary / prior salary (graduates with prior salary > 0).", unit="ratio", min=0),
@@ -139,8 +139,8 @@ for code in PUBLISHED_NACE:
     desc = NACE_CATEGORIES[code]
     _fields.append(F(nace_col(code), "integer", f"Graduates in NACE category {code} ({desc}).", min=0))
 for name, (num, den, desc) in RATES.items():
-    _fields.append(F(f"{name}_rate_lower", "number", f"Lower bound of the 95% Wilson interval of the {desc}.", unit="ratio", min=0, max=1))
-    _fields.append(F(f"{name}_rate_upper", "number", f"Upper bound of the 95% Wilson interval of the {desc}.", unit="ratio", min=0, max=1))
+    _fields.append(F(f"{name}_rate_lower", "number", f"Lower bound of the Wilson interval of the {desc} at the configured confidence ([stats] confidence, default 95%).", unit="ratio", min=0, max=1))
+    _fields.append(F(f"{name}_rate_upper", "number", f"Upper bound of the Wilson interval of the {desc} at the configured confidence ([stats] confidence, default 95%).", unit="ratio", min=0, max=1))
 register_fields(_fields)
 
 FLAGS = ("is_suppressed", "suppression_reason", "is_low_coverage", "self_reported_share")
@@ -168,7 +168,7 @@ for _grain, (_dims, _) in GROUPINGS.items():
         f"Placement per {GRAIN_TEXT[_grain]}: counts per CIRR category and per NACE category (NACE categories that "
         "equal a CIRR category are published once, under CIRR), CIRR employed-in-field rates at collection, 90 and "
         "180 days, NACE knowledge and career outcomes rates, continuing-education rate, each with numerator, "
-        "denominator and 95% Wilson bounds; median days to job start.",
+        "denominator and Wilson bounds at the configured confidence; median days to job start.",
         fields=_dims + PLACEMENT_VALUES + FLAGS,
         primary_key=_dims,
         required=("is_suppressed", "is_low_coverage"),
@@ -178,7 +178,7 @@ for _grain, (_dims, _) in GROUPINGS.items():
     TABLES.append(Table(
         salary_table(_grain),
         f"Base salary (USD) of in-field graduates per {GRAIN_TEXT[_grain]}: n, share of in-field graduates reporting, "
-        "p25/median/p75/mean, order-statistic 95% interval of the median, uplift over prior salary.",
+        "p25/median/p75/mean, order-statistic interval of the median at the configured confidence, uplift over prior salary.",
         fields=_dims + SALARY_VALUES + FLAGS,
         primary_key=_dims,
         required=("is_suppressed", "is_low_coverage"),
