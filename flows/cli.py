@@ -354,7 +354,7 @@ def audit_disclosure(
     except FileNotFoundError as exc:
         _fail(str(exc))
     try:
-        frames, programs = au.read_public(con)
+        frames, programs = au.read_public(con, assumptions=a)
     finally:
         con.close()
     res = au.audit_frames(frames, programs, width, sample=sample)

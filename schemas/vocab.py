@@ -217,3 +217,36 @@ register_vocabularies([
     _v("skip_reason", "Why a file under the curated folder was not read", SKIP_REASONS),
     _v("evidence_kind", "What kind of site an evidence URL points to (the URL itself is never stored)", EVIDENCE_KINDS),
 ])
+
+# --------------------------------------------------------------------------- evidence classes of data origins
+
+#: Kinds of evidence behind a figure. Cross-program out tables carry the class in their primary key, so no
+#: aggregate row pools rows of two classes (e.g. synthetic demonstration data with real survey answers).
+DATA_ORIGIN_CLASSES = {
+    "audited_report": "Outcome reports a school published under a reporting standard (e.g. CIRR), audited or attested",
+    "public_records": "Public administrative records (College Scorecard, Census PSEO, state ROI, BLS)",
+    "curated_documented": "Records a researcher curated with documented evidence (offer letters, employer confirmation, profiles)",
+    "self_reported_survey": "Answers to an open self-reported survey (e.g. freeCodeCamp 2016): unverified, self-selected",
+    "synthetic": "Synthetic demonstration data ([reports] synthetic_data_origins): illustrates the method, never a fact",
+}
+
+#: data_origin -> evidence class. An origin listed in [reports] synthetic_data_origins is 'synthetic'
+#: whatever it maps to here; an origin missing here is refused by the statistics builder.
+ORIGIN_CLASS_OF = {
+    "outcome_reports": "audited_report",
+    "public_records": "public_records",
+    "college_scorecard": "public_records",
+    "census_pseo": "public_records",
+    "colorado_roi": "public_records",
+    "bls_oews": "public_records",
+    "nsf_ncses": "public_records",
+    "fivethirtyeight": "public_records",
+    "curated": "curated_documented",
+    "freecodecamp_2016": "self_reported_survey",
+    "kaggle_2017": "self_reported_survey",
+}
+
+register_vocabularies([
+    _v("data_origin_class", "Evidence class of a data origin; cross-program aggregates never mix classes",
+       DATA_ORIGIN_CLASSES),
+])

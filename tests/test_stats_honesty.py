@@ -68,3 +68,84 @@ def test_other_windows_are_refused(win, tmp_path):
     with pytest.raises(ValueError, match="windows_days"):
         windows(_with(windows_days=win))
     assert windows(A) == [90, 180]
+
+
+# --------------------------------------------------------------------------- evidence classes never pooled
+
+from flows.stats.build import origin_class  # noqa: E402
+from flows.stats.report_tables import pathway_medians  # noqa: E402
+from schemas.model import TABLES  # noqa: E402
+from schemas.tables.stats import CROSS_PROGRAM, GROUPINGS, placement_table, salary_table  # noqa: E402
+from schemas.vocab import DATA_ORIGIN_CLASSES, ORIGIN_CLASS_OF  # noqa: E402
+
+#: Three programs of one pathway x modality x pacing, each from a different data origin.
+ORIGINS = {"syn": "curated", "fcc": "freecodecamp_2016", "cirr": "outcome_reports"}
+
+
+def _mixed_world(sizes: dict[str, int]):
+    progs, recs, i = [], [], 0
+    for pid, origin in ORIGINS.items():
+        progs.append({**program(pid), "data_origin": origin})
+        for j in range(sizes[pid]):
+            status = "employed_full_time_in_field" if j % 3 else "seeking_employment"
+            recs.append({**record(i, pid, status, days=40 if j % 3 else None, salary=70_000.0 + 100 * j if j % 3 else None),
+                         "data_origin": origin})
+            i += 1
+    return make_core(progs, recs)
+
+
+def test_every_cross_program_table_keys_on_the_evidence_class():
+    for grain in CROSS_PROGRAM:
+        for table in (placement_table(grain), salary_table(grain)):
+            assert TABLES[table].primary_key[0] == "data_origin_class", table
+    assert TABLES["out_reports__pathway_medians"].primary_key == ("data_origin_class", "pathway")
+    assert set(ORIGIN_CLASS_OF.values()) <= set(DATA_ORIGIN_CLASSES)
+    assert origin_class("curated", A) == "synthetic"  # [reports] synthetic_data_origins wins over the mapping
+    assert origin_class("freecodecamp_2016", A) == "self_reported_survey"
+    assert origin_class("curated", _with_reports([])) == "curated_documented"
+
+
+def _with_reports(origins):
+    a = deepcopy(A)
+    a["reports"]["synthetic_data_origins"] = origins
+    return a
+
+
+@pytest.mark.parametrize("sizes", [{"syn": 12, "fcc": 15, "cirr": 11}, {"syn": 30, "fcc": 10, "cirr": 21}])
+def test_no_aggregate_row_mixes_origin_classes(sizes):
+    con = _mixed_world(sizes)
+    build_out_tables(con, A)
+    want = {origin_class(o, A): sizes[p] for p, o in ORIGINS.items()}
+    for grain in CROSS_PROGRAM:
+        dims = GROUPINGS[grain][0]
+        rows = con.execute(f"SELECT * FROM {placement_table(grain)}").df()
+        # Each class's rows add up to exactly that class's graduates: nothing of another class is in them.
+        got = rows.groupby("data_origin_class")["graduates"].sum(min_count=1).to_dict()
+        published = rows[~rows["is_suppressed"].astype(bool)]
+        if grain == "pathway_modality_pacing":   # one cell per class, every one >= k
+            assert got == want
+        for cls, n in published.groupby("data_origin_class")["graduates"].sum().items():
+            assert n <= want[cls], (grain, cls)
+        assert not rows.duplicated(list(dims[1:]) + ["data_origin_class"]).any()
+    pm = pathway_medians(con, A)
+    assert dict(zip(pm["data_origin_class"], pm["pathway_programs_count"])) == {c: 1 for c in want}
+    con.close()
+
+
+def test_unclassified_origin_is_refused():
+    con = make_core([{**program("x"), "data_origin": "mystery"}],
+                    [{**record(0, "x", "employed_full_time_in_field", days=10), "data_origin": "mystery"}])
+    with pytest.raises(ValueError, match="mystery"):
+        build_out_tables(con, A)
+
+
+def test_disclosure_audit_relates_a_class_cell_to_its_own_programs():
+    from flows.stats import audit as au
+
+    con = _mixed_world({"syn": 12, "fcc": 15, "cirr": 11})
+    build_out_tables(con, A)
+    frames, programs = au.read_public(con, assumptions=A)
+    con.close()
+    _, rels, _ = au.build_cells(frames, programs)
+    pmp = {r.left[0][1]: {c[1] for c in r.right} for r in rels if r.name.startswith("programs within a pathway")}
+    assert pmp == {"synthetic": {"syn"}, "self_reported_survey": {"fcc"}, "audited_report": {"cirr"}}

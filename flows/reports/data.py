@@ -95,7 +95,7 @@ def load_warehouse(con: duckdb.DuckDBPyConnection) -> WarehouseFigures:
         sources=_records(con, "SELECT data_origin, source_status, snapshot_id, fetched_at, snapshot_age_days "
                               "FROM core_ingest__sources ORDER BY data_origin"),
         programs=_records(con, f"SELECT {', '.join(PROGRAM_COLUMNS)} FROM core_programs__programs ORDER BY program_id"),
-        pathways=_records(con, "SELECT * FROM out_reports__pathway_medians ORDER BY pathway"),
+        pathways=_records(con, "SELECT * FROM out_reports__pathway_medians ORDER BY pathway, data_origin_class"),
     )
     for grain, order in (("program", "program_id"), ("program_year", "program_id, graduation_year"),
                          ("program_cohort", "program_id, graduation_year, cohort")):
@@ -142,7 +142,8 @@ def program_figures(wf: WarehouseFigures, program: dict) -> dict:
         "role_wages": wf.role_wages.get(pid, []),
         "public_earnings": wf.public_earnings.get(pid, []),
         "public_link": wf.links.get(pid),
-        "pathway_median": next((p for p in wf.pathways if p["pathway"] == pathway), None),
+        "pathway_median": next((p for p in wf.pathways if p["pathway"] == pathway
+                                and p["data_origin_class"] == (wf.notices.get(pid) or {}).get("data_origin_class")), None),
         "pathways": wf.pathways,
         "sources": wf.sources,
         "snapshot": wf.snapshot,

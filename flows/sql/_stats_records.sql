@@ -5,15 +5,18 @@
 -- in_field_<d>d flag per window of [stats] windows_days (in field and started by day d, or start
 -- unknown and collected by day d); salary_bound, the plausible maximum of a USD salary by the
 -- record's data_origin ([salary_plausibility]): a base or prior salary above it is left out of
--- every salary figure (salary_usd, prior_salary_usd are NULL) and flagged is_salary_outlier.
+-- every salary figure (salary_usd, prior_salary_usd are NULL) and flagged is_salary_outlier;
+-- origin_class, the evidence class of the program's data_origin (the record's when the program is
+-- missing): schemas/vocab.py ORIGIN_CLASS_OF, with [reports] synthetic_data_origins as 'synthetic'.
 WITH source AS (
     SELECT * FROM core_outcomes__graduate_outcomes
 ),
 programs AS (
-    SELECT program_id, pathway, modality, pacing FROM core_programs__programs
+    SELECT program_id, pathway, modality, pacing, data_origin AS program_data_origin FROM core_programs__programs
 ),
 joined AS (
     SELECT s.*, p.pathway, p.modality, p.pacing,
+           coalesce(p.program_data_origin, s.data_origin) AS origin,
            coalesce(s.days_to_job_start, date_diff('day', s.graduation_date, s.job_start_date)) AS days_start,
            date_diff('day', s.graduation_date, s.collected_date) AS days_collected,
            s.cirr_category IN ({in_field_codes}) AS in_field,
@@ -21,7 +24,7 @@ joined AS (
     FROM source s LEFT JOIN programs p USING (program_id)
 ),
 flagged AS (
-    SELECT record_id, program_id, cohort, graduation_year, pathway, modality, pacing, role_category,
+    SELECT record_id, program_id, origin, {origin_class} AS data_origin_class, cohort, graduation_year, pathway, modality, pacing, role_category,
            prior_degree, prior_field, cirr_category, nace_category, in_field,
            outcome_status <> 'unknown' AS known,
            cirr_category = 'excluded' AS excluded,

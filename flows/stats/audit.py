@@ -432,7 +432,10 @@ def build_cells(frames: dict[str, pd.DataFrame], programs: pd.DataFrame) -> tupl
         rel("cohorts within a program year", (cid,), tuple(c for c in by("program_cohort") if c[1:3] == cid[1:3]))
     for cid in by("program"):
         rel("years within a program", (cid,), tuple(c for c in by("program_year") if c[1] == cid[1]))
-    cell_of = {r.program_id: ("pathway_modality_pacing", r.pathway, r.modality, r.pacing) for r in programs.itertuples()}
+    # Cross-program cells are keyed by evidence class first: ("pathway_modality_pacing", class, pathway, modality, pacing).
+    class_of = dict(zip(programs["program_id"], programs["data_origin_class"])) if "data_origin_class" in programs else {}
+    cell_of = {r.program_id: ("pathway_modality_pacing", class_of.get(r.program_id), r.pathway, r.modality, r.pacing)
+               for r in programs.itertuples()}
     for cid in by("pathway_modality_pacing"):
         rel("programs within a pathway x modality x pacing cell", (cid,),
             tuple(c for c in by("program") if cell_of.get(c[1]) == cid))
@@ -450,7 +453,7 @@ def build_cells(frames: dict[str, pd.DataFrame], programs: pd.DataFrame) -> tupl
             rel("prior degrees within a program", (("program", pid),), kids)
         for deg in pb["prior_degree"].unique():
             rel("programs within a prior degree", tuple(c for c in cells if c[0] == "program_prior" and c[2] == deg),
-                tuple(c for c in by("prior_background") if c[1] == deg))
+                tuple(c for c in by("prior_background") if c[2] == deg))
     # per program x role: salary reporters (one count per program x role, repeated per SOC code)
     rw = frames.get(ROLE_WAGES_TABLE)
     if rw is not None:
@@ -459,7 +462,8 @@ def build_cells(frames: dict[str, pd.DataFrame], programs: pd.DataFrame) -> tupl
                 ["salary_reported_count"])
         pr = [c for c in cells if c[0] == "program_role"]
         for cid in by("role"):
-            rel("programs within a role", (cid,), tuple(c for c in pr if c[2] == cid[1]), atoms=("salary_reported",))
+            rel("programs within a role", (cid,), tuple(c for c in pr if c[2] == cid[2] and class_of.get(c[1]) == cid[1]),
+                atoms=("salary_reported",))
         for pid in {c[1] for c in pr}:
             rel("roles within a program", tuple(c for c in pr if c[1] == pid), (("program", pid),),
                 atoms=("salary_reported",), sense="<=")
@@ -526,12 +530,17 @@ def public_count_tables() -> tuple[str, ...]:
             + (ROLE_WAGES_TABLE,) + tuple(PROGRAM_COPIES))
 
 
-def read_public(con, extra: dict | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """The public count tables of a warehouse (plus ``extra`` frames not written yet) and the program facts."""
+def read_public(con, extra: dict | None = None, assumptions: dict | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The public count tables of a warehouse (plus ``extra`` frames not written yet) and the program facts
+    (with each program's evidence class, which the cross-program tables carry in their key)."""
+    from flows.stats.build import origin_class_sql
+
     have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     frames = {t: con.execute(f"SELECT * FROM {t}").df() for t in public_count_tables() + (PRIOR_TABLE,) if t in have}
     frames.update(extra or {})
-    programs = con.execute("SELECT program_id, pathway, modality, pacing FROM core_programs__programs").df()
+    cls = origin_class_sql(assumptions or {}, "data_origin")
+    programs = con.execute(f"SELECT program_id, pathway, modality, pacing, {cls} AS data_origin_class "
+                           "FROM core_programs__programs").df()
     return frames, programs
 
 

@@ -21,7 +21,7 @@ import schemas  # noqa: F401  (fills the registries)
 from schemas.generate import ddl, pandera_model
 from schemas.model import TABLES
 from schemas.tables.stats import GROUPINGS, PUBLISHED_NACE, RATES, UNKNOWN, cirr_col, nace_col, placement_table, salary_table
-from schemas.vocab import CIRR_CATEGORIES, NACE_CATEGORIES
+from schemas.vocab import CIRR_CATEGORIES, NACE_CATEGORIES, ORIGIN_CLASS_OF
 from flows.config import PUBLISHED_WINDOWS
 from flows.stats import roi as roi_fn
 from flows.stats.intervals import median_ci_ranks, rate, wilson_interval
@@ -39,7 +39,7 @@ POPULATION_COUNTS = ("graduates", "cirr_denominator", "career_outcomes_denominat
                      "days_to_job_start_count", "salary_reported_count", "salary_uplift_count")
 CATEGORY_COUNTS = tuple(cirr_col(c) for c in CIRR_CATEGORIES) + tuple(nace_col(c) for c in PUBLISHED_NACE)
 #: Dimension columns that hold text (an unknown value becomes the code 'unknown').
-TEXT_DIMENSIONS = ("program_id", "cohort", "pathway", "modality", "pacing", "role_category", "prior_degree", "prior_field")
+TEXT_DIMENSIONS = ("data_origin_class", "program_id", "cohort", "pathway", "modality", "pacing", "role_category", "prior_degree", "prior_field")
 
 OUT_TABLES = (tuple(t for g in GROUPINGS for t in (placement_table(g), salary_table(g)))
               + ("out_benchmarks__program_role_wages", "out_benchmarks__program_public_earnings",
@@ -64,15 +64,43 @@ def confidence(assumptions: dict) -> float:
     return float(assumptions.get("stats", {}).get("confidence", 0.95))
 
 
+def synthetic_origins(assumptions: dict) -> list[str]:
+    """Data origins this repository marks as synthetic (``[reports] synthetic_data_origins``)."""
+    return [str(o) for o in assumptions.get("reports", {}).get("synthetic_data_origins", ["curated"])]
+
+
+def origin_class(data_origin: str | None, assumptions: dict) -> str | None:
+    """Evidence class of a data origin (schemas/vocab.py ORIGIN_CLASS_OF; synthetic origins first)."""
+    if data_origin is None:
+        return None
+    return "synthetic" if data_origin in synthetic_origins(assumptions) else ORIGIN_CLASS_OF.get(data_origin)
+
+
+def origin_class_sql(assumptions: dict, col: str = "origin") -> str:
+    """SQL CASE giving the evidence class of ``col`` (NULL for an origin without a class)."""
+    synth = synthetic_origins(assumptions)
+    whens = ([f"WHEN {col} IN ({_q(synth)}) THEN 'synthetic'"] if synth else []) + [
+        f"WHEN {col} = '{o}' THEN '{c}'" for o, c in ORIGIN_CLASS_OF.items()]
+    return "CASE " + " ".join(whens) + " END"
+
+
 def create_records_view(con: duckdb.DuckDBPyConnection, assumptions: dict) -> None:
-    """The temp view ``_stats_records``: one row per record with the counted flags."""
+    """The temp view ``_stats_records``: one row per record with the counted flags.
+
+    Raises ValueError naming the data origins without an evidence class (schemas/vocab.py ORIGIN_CLASS_OF):
+    their records would otherwise be pooled under an unknown class.
+    """
     win = ",\n           ".join(
         f"in_field AND (days_start <= {d} OR (days_start IS NULL AND days_collected <= {d})) AS in_field_{d}d"
         for d in windows(assumptions))
     sql = (SQL_DIR / "_stats_records.sql").read_text().format(
         in_field_codes=_q(IN_FIELD_CODES), career_nace=_q(CAREER_NACE), windows=win,
-        salary_bound=roi_fn.salary_bound_sql(assumptions))
+        salary_bound=roi_fn.salary_bound_sql(assumptions), origin_class=origin_class_sql(assumptions))
     con.execute("CREATE OR REPLACE TEMP VIEW _stats_records AS " + sql)
+    bad = con.execute("SELECT DISTINCT origin FROM _stats_records WHERE data_origin_class IS NULL").fetchall()
+    if bad:
+        raise ValueError(f"statistics: data_origin {sorted(str(b[0]) for b in bad)} has no evidence class: add it to "
+                         "schemas/vocab.py ORIGIN_CLASS_OF (or to [reports] synthetic_data_origins)")
 
 
 def _aggregate(con: duckdb.DuckDBPyConnection, assumptions: dict, grouping: str) -> pd.DataFrame:

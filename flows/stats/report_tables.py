@@ -26,7 +26,7 @@ import schemas  # noqa: F401
 from schemas.model import TABLES
 from flows.stats import audit as audit_fn
 from flows.stats import roi as roi_fn
-from flows.stats.build import _null, _q, _suppress, _write, confidence, create_records_view, windows
+from flows.stats.build import _null, _q, _suppress, _write, confidence, create_records_view, origin_class_sql, windows
 from flows.stats.intervals import rate, wilson_interval
 from flows.stats.suppression import complementary_suppression, min_cell_size
 
@@ -51,33 +51,39 @@ def report_settings(assumptions: dict) -> dict:
             "synthetic_notice": str(cfg.get("synthetic_notice", DEFAULT_SYNTHETIC_NOTICE))}
 
 
-def pathway_medians(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The median program of each pathway, over programs whose ROI row is published."""
-    df = con.execute("""
-        WITH programs AS (
-            SELECT pathway, count(*) AS pathway_programs_count,
+def pathway_medians(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.DataFrame:
+    """The median program of each evidence class x pathway, over programs whose ROI row is published.
+
+    Programs of different evidence classes (e.g. synthetic and self-reported survey) are never pooled.
+    """
+    df = con.execute(f"""
+        WITH classed AS (
+            SELECT *, {origin_class_sql(assumptions, "data_origin")} AS data_origin_class FROM core_programs__programs
+        ),
+        programs AS (
+            SELECT data_origin_class, pathway, count(*) AS pathway_programs_count,
                    quantile_cont(tuition_fees_usd, 0.5) AS pathway_median_tuition_fees_usd,
                    quantile_cont(duration_months, 0.5) AS pathway_median_duration_months
-            FROM core_programs__programs GROUP BY pathway
+            FROM classed GROUP BY data_origin_class, pathway
         ),
         published AS (
-            SELECT * FROM out_roi__program_costs
-            WHERE NOT is_suppressed AND employed_in_field_180d_rate IS NOT NULL AND median_base_salary_usd IS NOT NULL
+            SELECT r.*, c.data_origin_class FROM out_roi__program_costs r JOIN classed c USING (program_id)
+            WHERE NOT r.is_suppressed AND r.employed_in_field_180d_rate IS NOT NULL AND r.median_base_salary_usd IS NOT NULL
         ),
         roi AS (
-            SELECT pathway, count(*) AS pathway_programs_published_count,
+            SELECT data_origin_class, pathway, count(*) AS pathway_programs_published_count,
                    quantile_cont(employed_in_field_180d_rate, 0.5) AS pathway_median_in_field_180d_rate,
                    quantile_cont(median_base_salary_usd, 0.5) AS pathway_median_salary_usd,
                    quantile_cont(total_cost_usd, 0.5) AS pathway_median_total_cost_usd,
                    count(payback_years) AS pathway_payback_count,
                    quantile_cont(payback_years, 0.5) AS pathway_median_payback_years,
                    quantile_cont(npv_10y_usd, 0.5) AS pathway_median_npv_10y_usd
-            FROM published GROUP BY pathway
+            FROM published GROUP BY data_origin_class, pathway
         )
         SELECT p.*, coalesce(r.pathway_programs_published_count, 0) AS pathway_programs_published_count,
-               r.* EXCLUDE (pathway, pathway_programs_published_count)
-        FROM programs p LEFT JOIN roi r USING (pathway)
-        ORDER BY pathway
+               r.* EXCLUDE (data_origin_class, pathway, pathway_programs_published_count)
+        FROM programs p LEFT JOIN roi r USING (data_origin_class, pathway)
+        ORDER BY data_origin_class, pathway
     """).df()
     df["pathway_payback_count"] = df["pathway_payback_count"].fillna(0).astype("int64")
     return df[list(TABLES["out_reports__pathway_medians"].fields)]
@@ -180,7 +186,8 @@ def program_notices(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Dat
     origins = cfg["synthetic_data_origins"]
     synth = f"data_origin IN ({_q(origins)})" if origins else "FALSE"
     df = con.execute(f"""
-        SELECT program_id, data_origin, {synth} AS is_synthetic,
+        SELECT program_id, data_origin, {origin_class_sql(assumptions, "data_origin")} AS data_origin_class,
+               {synth} AS is_synthetic,
                CASE WHEN {synth} THEN ? END AS data_notice
         FROM core_programs__programs ORDER BY program_id
     """, [cfg["synthetic_notice"]]).df()
@@ -195,12 +202,13 @@ def build_report_tables(con: duckdb.DuckDBPyConnection, assumptions: dict) -> li
     # tables derived from them, then audit the result (out_disclosure__audit_runs).
     k = min_cell_size(assumptions)
     width = audit_fn.protection_width(assumptions)
-    counts, programs = audit_fn.read_public(con, {"out_reports__program_prior_background": prior_background(con, assumptions)})
+    counts, programs = audit_fn.read_public(con, {"out_reports__program_prior_background": prior_background(con, assumptions)},
+                                            assumptions)
     changed = audit_fn.protect_frames(counts, programs, width)
     for table in changed - {"out_reports__program_prior_background"}:
         _write(con, table, counts[table])
     frames = {
-        "out_reports__pathway_medians": pathway_medians(con),
+        "out_reports__pathway_medians": pathway_medians(con, assumptions),
         "out_reports__roi_sensitivity": roi_sensitivity(con, assumptions),
         "out_reports__program_prior_background": counts["out_reports__program_prior_background"],
         "out_reports__program_notices": program_notices(con, assumptions),

@@ -36,15 +36,15 @@ register_fields([
 register_tables([
     Table(
         "out_reports__pathway_medians",
-        "Per pathway: the median program (median over the pathway's programs of tuition, length, in-field rate at "
+        "Per evidence class and pathway: the median program (median over the class's programs of the pathway of tuition, length, in-field rate at "
         "180 days, median salary, total cost, payback and NPV at 10 years), read by the reports' comparisons.",
-        fields=("pathway", "pathway_programs_count", "pathway_programs_published_count",
+        fields=("data_origin_class", "pathway", "pathway_programs_count", "pathway_programs_published_count",
                 "pathway_median_tuition_fees_usd", "pathway_median_duration_months",
                 "pathway_median_in_field_180d_rate", "pathway_median_salary_usd", "pathway_median_total_cost_usd",
                 "pathway_payback_count", "pathway_median_payback_years", "pathway_median_npv_10y_usd"),
-        primary_key=("pathway",),
+        primary_key=("data_origin_class", "pathway"),
         warnings=("experimental", "synthetic"),
-        grain="One row per pathway with at least one program.",
+        grain="One row per evidence class x pathway with at least one program (programs of different classes are never pooled).",
     ),
     Table(
         "out_reports__roi_sensitivity",
@@ -73,7 +73,7 @@ register_tables([
     Table(
         "out_reports__program_notices",
         "Per program: where its data come from and whether they are synthetic, with the notice a report shows.",
-        fields=("program_id", "data_origin", "is_synthetic", "data_notice"),
+        fields=("program_id", "data_origin", "data_origin_class", "is_synthetic", "data_notice"),
         primary_key=("program_id",),
         required=("data_origin", "is_synthetic"),
         grain="One row per program.",

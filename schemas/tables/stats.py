@@ -19,11 +19,13 @@ GROUPINGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "program": (("program_id",), ()),
     "program_year": (("program_id", "graduation_year"), ("program_id",)),
     "program_cohort": (("program_id", "graduation_year", "cohort"), ("program_id", "graduation_year")),
-    "pathway_modality_pacing": (("pathway", "modality", "pacing"), ("pathway",)),
-    "role": (("role_category",), ()),
-    "prior_background": (("prior_degree", "prior_field"), ("prior_degree",)),
+    "pathway_modality_pacing": (("data_origin_class", "pathway", "modality", "pacing"), ("data_origin_class", "pathway")),
+    "role": (("data_origin_class", "role_category"), ("data_origin_class",)),
+    "prior_background": (("data_origin_class", "prior_degree", "prior_field"), ("data_origin_class", "prior_degree")),
 }
-DIMENSIONS = ("program_id", "cohort", "graduation_year", "pathway", "modality", "pacing",
+#: Grains whose cells pool several programs: their first dimension is the evidence class (no row mixes classes).
+CROSS_PROGRAM = ("pathway_modality_pacing", "role", "prior_background")
+DIMENSIONS = ("data_origin_class", "program_id", "cohort", "graduation_year", "pathway", "modality", "pacing",
               "role_category", "prior_degree", "prior_field")
 #: Code of an unknown dimension value in an out table (dimension columns are never null there).
 UNKNOWN = "unknown"
@@ -41,9 +43,9 @@ GRAIN_TEXT = {
     "program": "program (all graduation years)",
     "program_year": "program x graduation year",
     "program_cohort": "program x CIRR half-year cohort",
-    "pathway_modality_pacing": "pathway x modality x pacing",
-    "role": "role category of the job obtained (graduates with a role only)",
-    "prior_background": "prior degree x prior field",
+    "pathway_modality_pacing": "evidence class x pathway x modality x pacing",
+    "role": "evidence class x role category of the job obtained (graduates with a role only)",
+    "prior_background": "evidence class x prior degree x prior field",
 }
 
 
@@ -81,6 +83,10 @@ RATES = {
 
 F = Field
 _fields = [
+    F("data_origin_class", "string", "Evidence class of the rows' data origin (audited report, public records, curated "
+      "documented, self-reported survey, synthetic): a cross-program figure is computed within one class, never "
+      "over a mix (mapping in schemas/vocab.py ORIGIN_CLASS_OF; [reports] synthetic_data_origins are 'synthetic').",
+      vocabulary="data_origin_class"),
     F("is_low_coverage", "boolean", "NACE: the cell's knowledge rate is under 65% (configurable); read its figures with care."),
     F("self_reported_share", "number", "Share of the cell's records whose evidence is only the graduate's own statement (verification_level self_reported).", unit="ratio", min=0, max=1),
     F("cirr_denominator", "integer", "CIRR denominator: graduates minus excluded.", min=0),
