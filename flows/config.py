@@ -56,6 +56,7 @@ def check_assumptions(data: dict) -> dict:
     """Types and ranges of the ROI, "people like me" and plausibility settings; raises AssumptionError."""
     inf = float("inf")
     _number(data, "stats.confidence", 0, 1, lo_open=True, hi_open=True)
+    _number(data, "stats.unknown_start_max_share", 0, 1)
     windows = data.get("stats", {}).get("windows_days", list(PUBLISHED_WINDOWS))
     if not (isinstance(windows, list) and windows == list(PUBLISHED_WINDOWS)):
         raise AssumptionError(

@@ -4,6 +4,7 @@ import sys
 from copy import deepcopy
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -149,3 +150,60 @@ def test_disclosure_audit_relates_a_class_cell_to_its_own_programs():
     _, rels, _ = au.build_cells(frames, programs)
     pmp = {r.left[0][1]: {c[1] for c in r.right} for r in rels if r.name.startswith("programs within a pathway")}
     assert pmp == {"synthetic": {"syn"}, "self_reported_survey": {"fcc"}, "audited_report": {"cirr"}}
+
+
+# --------------------------------------------------------------------------- window rates only where measurable
+
+def _start_world(known_starts: int):
+    """Program a: 20 graduates, 12 in field of whom ``known_starts`` gave a start date (day 30); collected at day 100."""
+    recs = [record(i, "a", "employed_full_time_in_field", days=30 if i < known_starts else None, collected_after=100)
+            for i in range(12)]
+    recs += [record(20 + i, "a", "seeking_employment", collected_after=100) for i in range(8)]
+    return make_core([program("a")], recs)
+
+
+def _placement(con):
+    return con.execute("SELECT * FROM out_outcomes__program_placement WHERE program_id = 'a'").df().iloc[0]
+
+
+@pytest.mark.parametrize("known, measured", [(0, False), (5, False), (6, True), (12, True)])
+def test_window_rates_need_job_start_dates(known, measured):
+    con = _start_world(known)
+    build_out_tables(con, A)
+    r = _placement(con)
+    con.close()
+    assert r.employed_in_field_rate == pytest.approx(12 / 20)   # at collection: always published
+    if measured:                                                   # unknown share <= 50%
+        assert r.window_rates_note is None or pd.isna(r.window_rates_note)
+        assert r.employed_in_field_180d_rate == pytest.approx(12 / 20)
+        assert not pd.isna(r.employed_in_field_90d_rate_lower)
+    else:
+        assert r.window_rates_note == "not measured: no job start date"
+        for c in ("employed_in_field_90d_rate", "employed_in_field_90d_rate_upper", "employed_in_field_180d_rate",
+                  "employed_in_field_180d_rate_lower"):
+            assert pd.isna(r[c]), c
+
+
+def test_unknown_start_share_is_configurable():
+    con = _start_world(0)
+    build_out_tables(con, _with(unknown_start_max_share=1.0))
+    r = _placement(con)
+    con.close()
+    # Every start unknown but allowed: by day 180 the 12 collected at day 100 count; by day 90 none (conservative).
+    assert r.employed_in_field_180d_rate == pytest.approx(12 / 20) and r.employed_in_field_90d_rate == 0
+    with pytest.raises(AssumptionError, match="unknown_start_max_share"):
+        check_assumptions(_with(unknown_start_max_share=1.5))
+
+
+@pytest.mark.parametrize("known", [0, 12])
+def test_prior_background_180d_rate_needs_job_start_dates(known):
+    from flows.stats.report_tables import prior_background
+
+    con = _start_world(known)
+    build_out_tables(con, A)
+    r = prior_background(con, A).set_index("prior_degree").loc["bachelors"]
+    con.close()
+    if known:
+        assert r.employed_in_field_180d_rate == pytest.approx(12 / 20) and pd.isna(r.window_rates_note)
+    else:
+        assert pd.isna(r.employed_in_field_180d_rate) and r.window_rates_note == "not measured: no job start date"

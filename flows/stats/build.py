@@ -181,6 +181,23 @@ def _null(df: pd.DataFrame, mask, cols) -> None:
             df[c] = df[c].astype(object).where(~np.asarray(mask, dtype=bool), None)
 
 
+NOT_MEASURED = "not measured: no job start date"
+
+
+def unknown_start_max_share(assumptions: dict) -> float:
+    return float(assumptions.get("stats", {}).get("unknown_start_max_share", 0.5))
+
+
+def unmeasured_windows(cells: pd.DataFrame, assumptions: dict) -> np.ndarray:
+    """True where more than ``[stats] unknown_start_max_share`` of a cell's in-field graduates have no job start
+    date: its 90- and 180-day rates would count only those who happened to answer early, so they are not published."""
+    in_field = pd.to_numeric(cells["employed_in_field_count"], errors="coerce").fillna(0).to_numpy(float)
+    known = pd.to_numeric(cells["days_to_job_start_count"], errors="coerce").fillna(0).to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        unknown_share = np.where(in_field > 0, 1.0 - known / np.where(in_field > 0, in_field, 1.0), 0.0)
+    return unknown_share > unknown_start_max_share(assumptions)
+
+
 def placement_frame(cells: pd.DataFrame, assumptions: dict, suppressed_parents: set | None = None) -> pd.DataFrame:
     """Placement rows of one grain from its aggregated cells: rates, intervals, flags, suppression."""
     k = min_cell_size(assumptions)
@@ -193,6 +210,8 @@ def placement_frame(cells: pd.DataFrame, assumptions: dict, suppressed_parents: 
         lo, hi = wilson_interval(df[num].to_numpy(float), df[den].to_numpy(float), confidence=confidence(assumptions))
         df[f"{name}_rate_lower"], df[f"{name}_rate_upper"] = lo, hi
     df["is_low_coverage"] = low_coverage(df["knowledge_rate"], low_knowledge_rate(assumptions)).values
+    unmeasured = unmeasured_windows(df, assumptions)
+    df["window_rates_note"] = np.where(unmeasured, NOT_MEASURED, None)
     parents = GROUPINGS[grouping][1]
     df = _suppress(df, "graduates", parents, k, "graduates", suppressed_parents)
     supp = df["is_suppressed"].astype(bool).to_numpy()
@@ -208,6 +227,9 @@ def placement_frame(cells: pd.DataFrame, assumptions: dict, suppressed_parents: 
     for c in CATEGORY_COUNTS:
         v = pd.to_numeric(df[c], errors="coerce")
         _null(df, ((v > 0) & (v < k)).fillna(False).to_numpy(), (c,))
+    # Window rates not measurable (most in-field start dates unknown): null, with window_rates_note.
+    _null(df, unmeasured, [f"{w}_rate{b}" for w in ("employed_in_field_90d", "employed_in_field_180d")
+                           for b in ("", "_lower", "_upper")])
     # A rate whose numerator or denominator is withheld is withheld with its bounds (rate x n gives the count).
     for name, (num, den, _) in RATES.items():
         _null(df, (df[num].isna() | df[den].isna()).to_numpy(), (f"{name}_rate", f"{name}_rate_lower", f"{name}_rate_upper"))

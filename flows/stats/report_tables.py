@@ -26,7 +26,8 @@ import schemas  # noqa: F401
 from schemas.model import TABLES
 from flows.stats import audit as audit_fn
 from flows.stats import roi as roi_fn
-from flows.stats.build import _null, _q, _suppress, _write, confidence, create_records_view, origin_class_sql, windows
+from flows.stats.build import (NOT_MEASURED, _null, _q, _suppress, _write, confidence, create_records_view, origin_class_sql,
+                               unmeasured_windows, windows)
 from flows.stats.intervals import rate, wilson_interval
 from flows.stats.suppression import complementary_suppression, min_cell_size
 
@@ -138,6 +139,8 @@ def prior_background(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Da
         SELECT program_id, coalesce(prior_degree, 'unknown') AS prior_degree, count(*) AS graduates,
                count(*) FILTER (WHERE NOT excluded) AS cirr_denominator,
                count(*) FILTER (WHERE in_field_{d180}d) AS employed_in_field_180d_count,
+               count(*) FILTER (WHERE in_field) AS employed_in_field_count,
+               count(in_field_days_start) AS days_to_job_start_count,
                count(salary_usd) AS salary_reported_count,
                quantile_cont(salary_usd, 0.5) AS median_base_salary_usd
         FROM _stats_records GROUP BY ALL
@@ -151,6 +154,11 @@ def prior_background(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Da
     lo, hi = wilson_interval(cells["employed_in_field_180d_count"].to_numpy(float), cells["cirr_denominator"].to_numpy(float),
                              confidence=confidence(assumptions))
     cells["employed_in_field_180d_rate_lower"], cells["employed_in_field_180d_rate_upper"] = lo, hi
+    # As in the placement tables: no 180-day rate where most in-field start dates are unknown.
+    unmeasured = unmeasured_windows(cells, assumptions)
+    cells["window_rates_note"] = np.where(unmeasured, NOT_MEASURED, None)
+    _null(cells, unmeasured, ("employed_in_field_180d_rate", "employed_in_field_180d_rate_lower",
+                              "employed_in_field_180d_rate_upper"))
     suppressed_programs = {r[0] for r in con.execute(
         "SELECT program_id FROM out_outcomes__program_placement WHERE is_suppressed").fetchall()}
     df = _suppress(cells, "graduates", ("program_id",), k, "graduates", {(p,) for p in suppressed_programs})

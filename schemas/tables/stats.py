@@ -87,6 +87,10 @@ _fields = [
       "documented, self-reported survey, synthetic): a cross-program figure is computed within one class, never "
       "over a mix (mapping in schemas/vocab.py ORIGIN_CLASS_OF; [reports] synthetic_data_origins are 'synthetic').",
       vocabulary="data_origin_class"),
+    F("window_rates_note", "string", "Why the 90- and 180-day rates (and their bounds) are null in a published cell: "
+      "'not measured: no job start date' when more than [stats] unknown_start_max_share (default 50%) of the "
+      "cell's in-field graduates have no job start date (employed_in_field_rate, at collection, is published). "
+      "The window counts then are lower bounds. Null when the window rates are measured."),
     F("is_low_coverage", "boolean", "NACE: the cell's knowledge rate is under 65% (configurable); read its figures with care."),
     F("self_reported_share", "number", "Share of the cell's records whose evidence is only the graduate's own statement (verification_level self_reported).", unit="ratio", min=0, max=1),
     F("cirr_denominator", "integer", "CIRR denominator: graduates minus excluded.", min=0),
@@ -156,7 +160,7 @@ PLACEMENT_VALUES = (
     + ("employed_in_field_count", "employed_in_field_90d_count", "employed_in_field_180d_count",
        "career_outcomes_count", "career_outcomes_denominator")
     + tuple(f for name in RATES for f in (f"{name}_rate", f"{name}_rate_lower", f"{name}_rate_upper"))
-    + ("days_to_job_start_count", "median_days_to_job_start")
+    + ("days_to_job_start_count", "median_days_to_job_start", "window_rates_note")
 )
 #: The salary tables repeat no placement count (graduates and in-field counts are in placement).
 SALARY_VALUES = (
