@@ -154,7 +154,8 @@ def program_charts(f: dict) -> dict[str, Markup]:
             [(r["cohort"] or str(r["graduation_year"]), None if r["is_suppressed"] else r.get("employed_in_field_180d_rate"),
               r.get("employed_in_field_180d_rate_lower"), r.get("employed_in_field_180d_rate_upper"),
               "suppressed" if r["is_suppressed"] else (_rate_text(r, "employed_in_field_180d_rate")
-                                                       if r.get("employed_in_field_180d_rate") is not None else "withheld (small n)"))
+                                                       if r.get("employed_in_field_180d_rate") is not None
+                                                       else r.get("window_rates_note") or "withheld (small n)"))
              for r in cohorts])
     if f["prior_background"]:
         out["prior"] = charts.interval_chart(
@@ -163,7 +164,8 @@ def program_charts(f: dict) -> dict[str, Markup]:
             [(str(r["prior_degree"]).replace("_", " "), None if r["is_suppressed"] else r.get("employed_in_field_180d_rate"),
               r.get("employed_in_field_180d_rate_lower"), r.get("employed_in_field_180d_rate_upper"),
               "suppressed" if r["is_suppressed"] else (_rate_text(r, "employed_in_field_180d_rate")
-                                                       if r.get("employed_in_field_180d_rate") is not None else "withheld (small n)"))
+                                                       if r.get("employed_in_field_180d_rate") is not None
+                                                       else r.get("window_rates_note") or "withheld (small n)"))
              for r in f["prior_background"]])
     if f["sensitivity"]:
         factors = sorted({r["salary_scenario_factor"] for r in f["sensitivity"]})
