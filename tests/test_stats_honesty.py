@@ -207,3 +207,14 @@ def test_prior_background_180d_rate_needs_job_start_dates(known):
         assert r.employed_in_field_180d_rate == pytest.approx(12 / 20) and pd.isna(r.window_rates_note)
     else:
         assert pd.isna(r.employed_in_field_180d_rate) and r.window_rates_note == "not measured: no job start date"
+
+
+def test_program_notices_carry_the_evidence_class():
+    from flows.stats.report_tables import program_notices
+
+    con = _mixed_world({"syn": 12, "fcc": 15, "cirr": 11})
+    build_out_tables(con, A)
+    df = program_notices(con, A).set_index("program_id")
+    con.close()
+    assert df["data_origin_class"].to_dict() == {"cirr": "audited_report", "fcc": "self_reported_survey", "syn": "synthetic"}
+    assert df.loc["syn", "is_synthetic"] and not df.loc["fcc", "is_synthetic"]
