@@ -1,4 +1,4 @@
-"""Statistics, benchmark and return-on-investment out tables (issue 4).
+"""Statistics, benchmark and return-on-investment out tables.
 
 Owns the fields and tables the statistics builder (``flows/stats/build.py``) writes:
 placement and salary by grouping, benchmarks against BLS OEWS and public program earnings,
