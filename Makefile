@@ -7,7 +7,7 @@ export DO_NOT_TRACK ?= 1
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
-.PHONY: install run test bench docs server clean
+.PHONY: install browser run test bench docs server clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,16 @@ run: install
 
 # Tests write only to temporary folders; the session fails if data/ or reports/ changed in any way
 # (tests/checkout_guard.py: names, sizes, times and hashes before and after).
-test: install
+test: install browser
 	$(BIN)/python -m pytest
+
+# Debian's chromium for the headless-browser tests, installed once (tests never install anything;
+# without it they are skipped with the reason). Needs root and Debian's package registry.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "warning: chromium could not be installed; the browser tests will be skipped"; }
 
 bench: install
 	$(BIN)/python -m flows.bench $(if $(N),--records $(N),)

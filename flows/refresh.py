@@ -87,7 +87,7 @@ def discover_inputs(ctx: RunContext, folder: Path) -> list[curated.InputFile]:
 #: Rejection reasons whose whole text is safe to log (they quote the project's own column names and
 #: rules only); any other reason may quote a cell or a header line and is logged by its kind alone.
 _SAFE_REJECTIONS = ("missing required column(s):", "wrong encoding:", "unreadable: the file is empty",
-                    "could not be read:")
+                    "could not be read:", "the first row does not look like a header:")
 
 
 def loggable_rejection(reason: str) -> str:

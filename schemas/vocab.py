@@ -2,8 +2,8 @@
 
 Owns every code list the project accepts. Fields refer to these by name. The
 outcome-status vocabulary carries its mapping onto the CIRR categories and the NACE
-first-destination categories (see docs/METHODOLOGY.md and
-../shared/docs/OUTCOME_STANDARDS.md): every status maps to exactly one category of each
+first-destination categories (see docs/METHODOLOGY.md, after CIRR's and NACE's
+standards): every status maps to exactly one category of each
 standard, and every category of each standard is reached by at least one status (a test
 checks both).
 """

@@ -19,7 +19,7 @@ from flows.stats.intervals import rate, wilson_interval  # noqa: E402
 from schemas.generate import pandera_model  # noqa: E402
 
 A = load_assumptions()
-# The real public files as shipped in data/raw (byte-identical copies of ../shared/data/public, checked
+# The real public files as shipped in data/raw (byte-identical copies of the publishers' files, checked
 # against their manifests' sha256 by the connector tests).
 _RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 FCC = _RAW / "freecodecamp_2016" / "2026-11-21T000000Z-bundled"

@@ -1,4 +1,4 @@
-"""Per-program outcome reports (issue 6): HTML pages, a comparison index and JSON, from the out tables.
+"""Per-program outcome reports: HTML pages, a comparison index and JSON, from the out tables.
 
 Public entry points: ``build_reports(warehouse_path, out_dir) -> ReportResult`` (the ``outcomes
 report`` command and the ``reports`` step at the end of ``refresh``) and

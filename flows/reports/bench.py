@@ -1,4 +1,4 @@
-"""Time ``build_reports`` on a generated warehouse of ~500 programs (issue 6: under 30 s).
+"""Time ``build_reports`` on a generated warehouse of ~500 programs (goal: under 30 s).
 
 ``bench_reports(n_programs=500, n_records=20000) -> dict`` generates curated files with
 ``flows.synthetic.generate``, builds a warehouse with ``outcomes refresh --offline`` in a child

@@ -1,4 +1,4 @@
-"""Statistics, uncertainty, suppression, benchmarks, costs and ROI (issue 4).
+"""Statistics, uncertainty, suppression, benchmarks, costs and ROI.
 
 Public entry points: ``build_out_tables`` (flow step "build statistics tables"),
 ``rank_programs_for_person`` / ``format_roi_table`` / ``roi_records`` (the ``outcomes roi``

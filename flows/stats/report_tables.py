@@ -1,4 +1,4 @@
-"""The out tables the reports read beyond the statistics tables (issue 6).
+"""The out tables the reports read beyond the statistics tables.
 
 Owns ``build_report_tables(con, assumptions)``, run in the statistics stage right after
 ``build_out_tables`` (it reads the out tables that one wrote, and the core tables):

@@ -1,4 +1,4 @@
-"""Out tables that the per-program reports read (issue 6).
+"""Out tables that the per-program reports read.
 
 A report computes no numbers of its own: every figure on a page comes from a warehouse table.
 These tables hold the figures the statistics tables do not: the median program of each pathway,

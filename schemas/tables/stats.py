@@ -1,4 +1,4 @@
-"""Statistics, benchmark and return-on-investment out tables (issue 4).
+"""Statistics, benchmark and return-on-investment out tables.
 
 Owns the fields and tables the statistics builder (``flows/stats/build.py``) writes:
 placement and salary, one pair of tables per grain (program, program x year, program x cohort,

@@ -78,7 +78,8 @@ def write_dataset(folder: Path, records_per_program: int = 30, seed: int = 7, ex
                 status, in_field = rng.choice(STATUSES)
                 employed = in_field in ("true", "false")
                 start = grad + timedelta(days=rng.randrange(-30, 240)) if employed else None
-                collected = (start or grad) + timedelta(days=rng.randrange(10, 120))
+                # Collected after the job started and never before graduation (a row rule).
+                collected = max(start or grad, grad) + timedelta(days=rng.randrange(10, 120))
                 degree, field = rng.choice(PRIOR)
                 base = {"masters": 105000, "bootcamp": 82000, "certificate": 76000}[pathway]
                 w.writerow({

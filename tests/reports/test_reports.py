@@ -241,7 +241,8 @@ def test_no_personal_data_in_any_report(report_env):
     for path in list(out.rglob("*.html")) + list(out.glob("*.json")):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text.replace("@media", "")), path
-        assert "linkedin.com" not in text
+        if path.name != "methodology.html":  # the methodology names the evidence domains it keeps
+            assert "linkedin.com" not in text
         assert not any(n in text for n in list(names)[:200])
 
 
