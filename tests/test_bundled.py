@@ -161,3 +161,24 @@ def test_reports_are_published_as_prefect_artifacts(built):
     listed = [str(a.data) for a in artifacts if a.key == "outcome-reports"]
     assert any("Outcome reports (13470 programs)" in d and "apprenticeship-da-riverbend" in d and "12470 more" in d
                for d in listed)
+
+
+def test_disclosure_audit_of_the_bundled_warehouse_finds_nothing(built):
+    """The refresh's own audit row and an independent `outcomes audit-disclosure` run over the published tables:
+    every withheld count of every public cell has a feasible range at least the protection width wide."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    summary, con = built
+    (row,) = con.execute("SELECT audit_scope, withheld_counts_checked, exposed_values, min_protection_width, "
+                         "protection_width, audit_passed FROM out_disclosure__audit_runs").fetchall()
+    scope, checked, exposed, min_width, width, passed = row
+    assert scope == "all" and checked > 1000 and exposed == 0 and passed
+    assert min_width >= width == load_assumptions()["suppression"]["protection_width"]
+    result = CliRunner().invoke(app, ["audit-disclosure", "--warehouse", str(summary["_path"]), "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["exposed_values"] == 0 and out["withheld_counts_checked"] == checked

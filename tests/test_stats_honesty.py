@@ -218,3 +218,26 @@ def test_program_notices_carry_the_evidence_class():
     con.close()
     assert df["data_origin_class"].to_dict() == {"cirr": "audited_report", "fcc": "self_reported_survey", "syn": "synthetic"}
     assert df.loc["syn", "is_synthetic"] and not df.loc["fcc", "is_synthetic"]
+
+
+# --------------------------------------------------------------------------- censoring
+
+def test_records_collected_before_a_window_closes_are_censored_not_failures():
+    """12 in field by day 30 (collected day 200); 10 seeking, of whom 4 were collected on day 100 and 3 on day 60.
+    Day 180: the 7 collected earlier are censored (could still start by day 180): 12 / (22 - 7).
+    Day 90: only the 3 collected on day 60 are censored: 12 / (22 - 3). At collection: 12 / 22."""
+    recs = [record(i, "a", "employed_full_time_in_field", days=30, salary=80_000.0 + i) for i in range(12)]
+    recs += [record(20 + i, "a", "seeking_employment") for i in range(3)]
+    recs += [record(30 + i, "a", "seeking_employment", collected_after=100) for i in range(4)]
+    recs += [record(40 + i, "a", "seeking_employment", collected_after=60) for i in range(3)]
+    # an in-field graduate whose job starts on day 120, collected on day 60: known not in field by day 90
+    recs += [record(50, "a", "employed_full_time_in_field", days=120, collected_after=60)]
+    con = make_core([program("a")], recs)
+    build_out_tables(con, A)
+    row = con.execute("""SELECT cirr_denominator, employed_in_field_90d_count, employed_in_field_90d_denominator,
+                                employed_in_field_180d_count, employed_in_field_180d_denominator,
+                                employed_in_field_90d_rate, employed_in_field_180d_rate, employed_in_field_rate
+                         FROM out_outcomes__program_placement WHERE program_id = 'a'""").fetchone()
+    con.close()
+    assert row[:5] == (23, 12, 20, 13, 16)
+    assert row[5:] == pytest.approx((12 / 20, 13 / 16, 13 / 23))

@@ -3,7 +3,9 @@
 -- parameters (the names in braces below): in_field_codes, the CIRR codes counted as employed in
 -- field (1A-1E); career_nace, the NACE categories of the career outcomes rate; windows, one
 -- in_field_<d>d flag per window of [stats] windows_days (in field and started by day d, or start
--- unknown and collected by day d); salary_bound, the plausible maximum of a USD salary by the
+-- unknown and collected by day d) and one censored_<d>d flag (outside CIRR's exclusions, not in
+-- field when collected, and collected before day d: whether the graduate was in field by day d is
+-- not known yet, so the record leaves that window's denominator); salary_bound, the plausible maximum of a USD salary by the
 -- record's data_origin ([salary_plausibility]): a base or prior salary above it is left out of
 -- every salary figure (salary_usd, prior_salary_usd are NULL) and flagged is_salary_outlier;
 -- origin_class, the evidence class of the program's data_origin (the record's when the program is

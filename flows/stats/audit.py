@@ -26,6 +26,7 @@ pathway cells and prior backgrounds); each relation with its cells is one *group
 from __future__ import annotations
 
 import time
+from fractions import Fraction
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -38,7 +39,8 @@ from schemas.tables.stats import CIRR_CATEGORIES, NACE_CATEGORIES, RATES, catego
 from schemas.vocab import OUTCOME_STATUSES
 
 STATUSES = tuple(OUTCOME_STATUSES)
-SUBCOUNTS = ("in_field_90d", "in_field_180d", "days_known", "salary_reported", "uplift_known")
+SUBCOUNTS = ("in_field_90d", "in_field_180d", "days_known", "salary_reported", "uplift_known", "censored_90d",
+             "censored_180d")
 ATOMS = STATUSES + SUBCOUNTS
 _IDX = {a: i for i, a in enumerate(ATOMS)}
 CAREER_NACE = ("employed_full_time", "employed_part_time", "self_employed", "postgraduate_internship_or_fellowship",
@@ -53,14 +55,17 @@ def _form(atoms: Iterable[str]) -> np.ndarray:
     return v
 
 
+_CIRR_DEN = _form(s for s in STATUSES if OUTCOME_STATUSES[s][1] != "excluded")
 #: Every count a public table can carry, as a sum of atoms.
 FORMS: dict[str, np.ndarray] = {
     "graduates": _form(STATUSES),
     "graduates_known_outcome": _form(s for s in STATUSES if s != "unknown"),
-    "cirr_denominator": _form(s for s in STATUSES if OUTCOME_STATUSES[s][1] != "excluded"),
+    "cirr_denominator": _CIRR_DEN,
     "employed_in_field_count": _form(IN_FIELD),
     "employed_in_field_90d_count": _form(["in_field_90d"]),
     "employed_in_field_180d_count": _form(["in_field_180d"]),
+    "employed_in_field_90d_denominator": _CIRR_DEN - _form(["censored_90d"]),
+    "employed_in_field_180d_denominator": _CIRR_DEN - _form(["censored_180d"]),
     "career_outcomes_count": _form(s for s in STATUSES if OUTCOME_STATUSES[s][2] in CAREER_NACE),
     "career_outcomes_denominator": _form(s for s in STATUSES if s != "unknown" and OUTCOME_STATUSES[s][2] != "not_seeking"),
     "days_to_job_start_count": _form(["days_known"]),
@@ -80,12 +85,20 @@ RATIOS["knowledge_rate"] = ("graduates_known_outcome", "graduates")
 _PRIORITY = {**{c: 0 for c in FORMS if c.startswith(("cirr_", "nace_"))},
              "career_outcomes_count": 1, "career_outcomes_denominator": 1, "days_to_job_start_count": 1,
              "salary_uplift_count": 1, "employed_in_field_90d_count": 2, "graduates_known_outcome": 2,
-             "employed_in_field_180d_count": 3, "employed_in_field_count": 3, "salary_reported_count": 3,
+             "employed_in_field_180d_count": 3, "employed_in_field_count": 3,
+             "employed_in_field_90d_denominator": 3, "employed_in_field_180d_denominator": 3, "salary_reported_count": 3,
              "cirr_denominator": 4, "graduates": 5}
 #: Rate bounds: a published rate r of a withheld numerator gives r*den - tol <= num <= r*den + tol.
 RATE_TOLERANCE = 1e-6
 #: Upper bound of every atom in the integer program (no real cell comes near it).
 UNBOUNDED = 10**8
+#: Largest denominator a published rate is read back with (a cell's size is far below it).
+MAX_DENOMINATOR = 10**7
+#: Time limit of one solve; a solve that reaches it leaves its count "unproven" (protected further).
+SOLVE_SECONDS = 20.0
+#: Joint solves (maximise and minimise many withheld counts at once, random directions after the first)
+#: before counts are solved one by one; they stop early after two rounds that certify nothing new.
+JOINT_ROUNDS = 40
 
 
 @dataclass
@@ -119,6 +132,8 @@ def within_cell_rows(n_atoms: int = len(ATOMS)) -> list[tuple[np.ndarray, float,
         rows.append(v)
     for small in ("in_field_180d", "days_known", "salary_reported"):
         rows.append(_form([small]) - if_form)
+    for small in ("censored_90d", "censored_180d"):  # censored: outside the exclusions, not in field
+        rows.append(_form([small]) - (_CIRR_DEN - if_form))
     return [(v, -np.inf, 0.0) for v in rows]
 
 
@@ -128,11 +143,24 @@ def _to_int(v) -> float | None:
     return float(v)
 
 
+def rate_row(num_form: np.ndarray, den_form: np.ndarray, r: float) -> tuple[np.ndarray, float, float]:
+    """A published rate as a constraint on its cell's atoms.
+
+    A rate is published unrounded (``num / den``): its exact fraction p / q (q up to ``MAX_DENOMINATOR``)
+    gives the integer equality q * num - p * den = 0, which an integer program handles exactly. A rate that
+    is no such fraction (rounded by hand) bounds num / den within ``RATE_TOLERANCE``."""
+    f = Fraction(r).limit_denominator(MAX_DENOMINATOR)
+    if abs(f.numerator / f.denominator - r) <= 1e-12:
+        return f.denominator * num_form - f.numerator * den_form, 0.0, 0.0
+    return num_form - r * den_form, -RATE_TOLERANCE, RATE_TOLERANCE
+
+
 class GroupModel:
     """The integer program of one relation group: its cells' atoms, published values and relations."""
 
-    def __init__(self, cells: list[Cell], relations: list[Relation]):
+    def __init__(self, cells: list[Cell], relations: list[Relation], time_limit: float = SOLVE_SECONDS):
         self.cells = cells
+        self.time_limit = time_limit
         self.pos = {c.cell_id: i for i, c in enumerate(cells)}
         na = len(ATOMS)
         self.n = n = len(cells) * na
@@ -150,7 +178,8 @@ class GroupModel:
                 r = _to_int(c.values.get(col))
                 if r is None:
                     continue
-                forms.append(FORMS[num] - r * FORMS[den]); offs.append(off); lo.append(-RATE_TOLERANCE); hi.append(RATE_TOLERANCE)
+                v, l, h = rate_row(FORMS[num], FORMS[den], r)
+                forms.append(v); offs.append(off); lo.append(l); hi.append(h)
         rr, cc, vv = [], [], []
         for k, (v, off) in enumerate(zip(forms, offs)):
             nz = np.flatnonzero(v)
@@ -179,41 +208,77 @@ class GroupModel:
             c[off:off + na] += FORMS[col]
         return c
 
-    def solve(self, c: np.ndarray) -> np.ndarray:
-        res = milp(c, constraints=self.constraint, integrality=self.integrality, bounds=self.bounds,
-                   options={"disp": False, "time_limit": 60})
+    def solve(self, c: np.ndarray, relaxed: bool = False) -> tuple[np.ndarray | None, bool]:
+        """(a feasible point or None, proven optimal?). A solve that reaches the time limit returns the
+        best feasible point it found (still a valid witness of what the published values allow)."""
+        res = milp(c, constraints=self.constraint, integrality=None if relaxed else self.integrality,
+                   bounds=self.bounds, options={"disp": False, "time_limit": self.time_limit})
         if res.x is None:
-            raise RuntimeError(f"disclosure audit: the published values of {[x.cell_id for x in self.cells][:3]}... "
-                               f"are inconsistent ({res.message})")
-        return np.round(res.x)
+            if res.status == 2:  # infeasible: the published values contradict each other
+                raise RuntimeError(f"disclosure audit: the published values of {[x.cell_id for x in self.cells][:3]}... "
+                                   f"are inconsistent ({res.message})")
+            return None, False
+        return (res.x if relaxed else np.round(res.x)), res.status == 0
 
-    def value(self, x: np.ndarray, target: tuple[tuple, str]) -> int:
-        return int(round(float(self.objective([target]) @ x)))
+    def value(self, x: np.ndarray, target: tuple[tuple, str]) -> float:
+        return float(self.objective([target]) @ x)
 
     def feasible_range(self, cell_id: tuple, col: str) -> tuple[int, int]:
+        """Exact (min, max) of one count; raises when the solver cannot prove it in time."""
         c = self.objective([(cell_id, col)])
-        return self.value(self.solve(c), (cell_id, col)), self.value(self.solve(-c), (cell_id, col))
+        (lo_x, lo_ok), (hi_x, hi_ok) = self.solve(c), self.solve(-c)
+        if not (lo_ok and hi_ok):
+            raise TimeoutError(f"disclosure audit: no proof within {self.time_limit} s for {col} of {cell_id}")
+        return round(self.value(lo_x, (cell_id, col))), round(self.value(hi_x, (cell_id, col)))
 
     def widths(self, targets: list[tuple[tuple, str]], width: int) -> dict:
-        """Feasible-range width of each target, exact where it matters: a value is certified protected
-        when two feasible solutions found while maximising / minimising all targets together differ by
-        at least ``width`` on it (few solves for a whole group); the others are solved one by one.
-        Returns target -> (width lower bound, exact?)."""
-        hi_x, lo_x = self.solve(-self.objective(targets)), self.solve(self.objective(targets))
-        out = {}
-        for t in targets:
-            w = self.value(hi_x, t) - self.value(lo_x, t)
-            out[t] = (w, False)
-        todo = [t for t in targets if out[t][0] < width]
-        # a second round on the uncertified ones only (the joint objective no longer mixes in the others)
-        if len(todo) > 1:
-            hi_x, lo_x = self.solve(-self.objective(todo)), self.solve(self.objective(todo))
-            for t in todo:
-                out[t] = (max(out[t][0], self.value(hi_x, t) - self.value(lo_x, t)), False)
-            todo = [t for t in todo if out[t][0] < width]
-        for t in todo:
-            lo, hi = self.feasible_range(*t)
-            out[t] = (hi - lo, True)
+        """Feasible-range width of each target: target -> (width, status).
+
+        status "certified": two feasible integer points differ by at least ``width`` on the count (found
+        while maximising / minimising many targets together: few solves for a whole group); "exact": the
+        range was solved alone to optimality; "exposed-lp": even the linear relaxation's range is narrower
+        than ``width`` (so is the integer range, which lies inside it); "unproven": the solver could not
+        decide within its time limit (treated as exposed)."""
+        out: dict = {}
+        T = np.vstack([self.objective([t]) for t in targets])  # one row per target: its count as a sum of atoms
+        lo_v = np.full(len(targets), np.inf)
+        hi_v = np.full(len(targets), -np.inf)
+
+        def witness(x):
+            if x is not None:
+                v = T @ x
+                np.minimum(lo_v, v, out=lo_v)
+                np.maximum(hi_v, v, out=hi_v)
+
+        todo = np.arange(len(targets))
+        rng = np.random.default_rng(len(targets))
+        idle = 0
+        for k in range(JOINT_ROUNDS):  # joint rounds, each on the still uncertified ones only
+            if not len(todo) or idle >= 2:
+                break
+            # all together first, then random signs and weights: other corners of the feasible set
+            weights = np.ones(len(todo)) if k == 0 else rng.choice([-1.0, 1.0], len(todo)) * rng.uniform(1, 2, len(todo))
+            c = weights @ T[todo]
+            witness(self.solve(-c)[0]); witness(self.solve(c)[0])
+            before = len(todo)
+            todo = todo[hi_v[todo] - lo_v[todo] < width]
+            idle = idle + 1 if len(todo) == before else 0
+        for i in set(range(len(targets))) - set(todo.tolist()):
+            out[targets[i]] = (round(hi_v[i] - lo_v[i]), "certified")
+        for i in todo:
+            t, c = targets[i], T[i]
+            if hi_v[i] - lo_v[i] >= width:  # certified meanwhile by another count's witnesses
+                out[t] = (round(hi_v[i] - lo_v[i]), "certified")
+                continue
+            lp_lo, lp_hi = self.solve(c, relaxed=True)[0], self.solve(-c, relaxed=True)[0]
+            if lp_lo is not None and lp_hi is not None and c @ lp_hi - c @ lp_lo < width - 1e-6:
+                out[t] = (max(0, int(np.floor(c @ lp_hi + 1e-6) - np.ceil(c @ lp_lo - 1e-6))), "exposed-lp")
+                continue
+            (lo_x, lo_ok), (hi_x, hi_ok) = self.solve(c), self.solve(-c)
+            witness(lo_x); witness(hi_x)
+            w = hi_v[i] - lo_v[i]
+            w = round(w) if np.isfinite(w) else 0
+            out[t] = (w, "exact" if (lo_ok and hi_ok) else ("certified" if w >= width else "unproven"))
         return out
 
 
@@ -223,7 +288,7 @@ class AuditResult:
     cells_checked: int = 0
     withheld_values: int = 0
     exposed: list = field(default_factory=list)  # (relation, cell_id, column, width)
-    bounds: list = field(default_factory=list)  # (width lower bound, exact?) of every value checked
+    bounds: list = field(default_factory=list)  # (width lower bound, status) of every value checked
     min_width: int | None = None
     seconds: float = 0.0
     scope: str = "all"
@@ -239,7 +304,11 @@ def group_exposures(cells: list[Cell], relations: list[Relation], width: int, re
     targets = [(c.cell_id, col) for c in cells for col in c.withheld()]
     if not targets:
         return []
-    widths = GroupModel(cells, relations).widths(targets, width)
+    # Zeros rule: a count that a published zero of its parent sets to zero is not an exposure (not solved).
+    zeros = [t for t in targets if zero_by_published_parent(t, cells, relations)]
+    solve = [t for t in targets if t not in set(zeros)]
+    widths = GroupModel(cells, relations).widths(solve, width) if solve else {}
+    widths.update({t: (width, "zero-parent") for t in zeros})
     if result is not None:
         for c in cells:
             if c.withheld() and c.cell_id not in checked:
@@ -247,7 +316,31 @@ def group_exposures(cells: list[Cell], relations: list[Relation], width: int, re
                 result.cells_checked += 1
         result.withheld_values += len(targets)
         result.bounds.extend(widths.values())
-    return [(cid, col, w) for (cid, col), (w, _) in widths.items() if w < width]
+    return [(cid, col, w) for (cid, col), (w, status) in widths.items() if w < width or status == "unproven"]
+
+
+def zero_by_published_parent(target: tuple[tuple, str], cells: list[Cell], relations: list[Relation]) -> bool:
+    """True when a relation puts the target's cell opposite cells that all publish the same count as 0.
+
+    The sum over them is 0, so the withheld count is 0 too. That is the zeros rule of a published cell
+    (docs/METHODOLOGY.md): the parent publishes "none of these (at least k) graduates", which says the
+    same of every part of it and singles no one out; a source that never records a status (a survey
+    that asked no such question) publishes such zeros for every program."""
+    cid, col = target
+    atoms = {ATOMS[j] for j in np.flatnonzero(FORMS[col])}
+    by_id = {c.cell_id: c for c in cells}
+    for rel in relations:
+        if not atoms <= set(rel.atoms):
+            continue
+        if cid in rel.left:
+            other = rel.right
+        elif cid in rel.right and rel.sense == "==":
+            other = rel.left
+        else:
+            continue
+        if other and all(_to_int(by_id[o].values.get(col)) == 0 for o in other):
+            return True
+    return False
 
 
 def groups_of(cells: dict[tuple, Cell], relations: list[Relation]) -> list[tuple[list[Cell], list[Relation]]]:
@@ -295,23 +388,30 @@ def _candidates(group_cells: list[Cell], cell_id: tuple, col: str, within: bool)
         if target[_IDX[small]]:
             for b in bigs:
                 target[_IDX[b]] = 1.0
-    cands = []
+    cands, rest = [], []
     for c in group_cells:
         for other, val in c.values.items():
             v = _to_int(val)
             if other not in FORMS or v is None:
                 continue
-            if not np.any(FORMS[other] * target):  # shares no unknown with the exposed count: cannot help
+            if not np.any(FORMS[other] * target):  # shares no unknown with the exposed count: tried last
+                own = c.cell_id == cell_id
+                rest.append((0 if own == within else 1, v == 0, _PRIORITY.get(other, 3), v, str(c.cell_id), other,
+                             c.cell_id))
                 continue
             own = c.cell_id == cell_id
             rank = (0 if own else 1) if within else (2 if own else (0 if other == col else 1))
             cands.append((rank, v == 0, _PRIORITY.get(other, 3), v, str(c.cell_id), other, c.cell_id))
     cands.sort()
-    return [(cid, other) for *_, other, cid in cands]
+    # A count can also be pinned from below by the sub-counts nested in it (or through a published rate):
+    # when nothing overlapping is left, any published count of the group, own cell first when pinned within.
+    return [(cid, other) for *_, other, cid in cands + sorted(rest)]
 
 
 _NESTED = {"in_field_90d": ("in_field_180d",) + IN_FIELD, "in_field_180d": IN_FIELD, "days_known": IN_FIELD,
-           "salary_reported": IN_FIELD, "uplift_known": ("salary_reported",) + IN_FIELD}
+           "salary_reported": IN_FIELD, "uplift_known": ("salary_reported",) + IN_FIELD,
+           **{c: tuple(s for s in STATUSES if OUTCOME_STATUSES[s][1] != "excluded" and s not in IN_FIELD)
+              for c in ("censored_90d", "censored_180d")}}
 
 
 def withhold(cell: Cell, col: str) -> None:
@@ -322,8 +422,37 @@ def withhold(cell: Cell, col: str) -> None:
             cell.values[r] = None
 
 
+def _protect_group(g_cells: list[Cell], g_rels: list[Relation], cells: dict[tuple, Cell], width: int,
+                   added: set) -> bool:
+    """Withhold further counts of one group until none of its withheld counts is pinned; True if it withheld any."""
+    changed = False
+    while True:
+        exp = group_exposures(g_cells, g_rels, width)
+        if not exp:
+            return changed
+        # One further count per exposed count and round (then solve again): few rounds per group.
+        progressed = False
+        for cid, col, _ in exp:
+            lo, hi = GroupModel([cells[cid]], []).feasible_range(cid, col) if g_rels else (0, 0)
+            cands = _candidates(g_cells, cid, col, within=hi - lo < width)
+            if not cands:  # an earlier count of this round may have protected it: solve again first
+                continue
+            target, other = cands[0]
+            withhold(cells[target], other)
+            added.add((target, other))
+            progressed = changed = True
+        if not progressed:
+            cid, col, _ = exp[0]
+            raise RuntimeError(f"suppression: nothing left to withhold to protect {col} of {cid}")
+
+
 def protect(cells: dict[tuple, Cell], relations: list[Relation], width: int, max_rounds: int = 50) -> set:
-    """Withhold further counts until no group has an exposure (a fixed point); returns the withheld (cell, column)."""
+    """Withhold further counts until no group has an exposure (a fixed point); returns the withheld (cell, column).
+
+    First each cell alone (its own published figures), then every relation group, in rounds until a
+    round withholds nothing. Withholding only removes constraints, so a cell protected alone stays
+    protected, and a group protected in an earlier round is checked again only to see its relatives'
+    new withholdings did not break the fixed point (they cannot narrow a range: they widen them)."""
     added: set = set()
     # A ratio whose numerator or denominator is withheld is withheld too (ratio x published part = the other).
     for cid, cell in cells.items():
@@ -331,30 +460,29 @@ def protect(cells: dict[tuple, Cell], relations: list[Relation], width: int, max
             if cell.values.get(r) is not None and (cell.values.get(num, 0) is None or cell.values.get(den, 0) is None):
                 cell.values[r] = None
                 added.add((cid, r))
+    # Cells with the same published values get the same withholdings: solve each pattern once.
+    done: dict[tuple, list[str]] = {}
+    for cid, cell in cells.items():
+        if not cell.withheld():
+            continue
+        key = tuple(sorted((k, None if v is None else float(v)) for k, v in cell.values.items()))
+        if key not in done:
+            before = {k for k, v in cell.values.items() if v is None}
+            _protect_group([cell], [], cells, width, set())
+            done[key] = [k for k, v in cell.values.items() if v is None and k not in before]
+        for col in done[key]:
+            withhold(cell, col)
+            added.add((cid, col))
+    groups = [g for g in groups_of(cells, relations) if g[1]]
+    checked: dict[int, tuple] = {}  # group -> the withheld counts of its cells when it was last found protected
     for _ in range(max_rounds):
         changed = False
-        for g_cells, g_rels in groups_of(cells, relations):
-            if not any(c.withheld() for c in g_cells):
+        for i, (g_cells, g_rels) in enumerate(groups):
+            state = tuple(len(c.withheld()) for c in g_cells)
+            if not any(state) or checked.get(i) == state:  # unchanged since found protected: still protected
                 continue
-            while True:
-                exp = group_exposures(g_cells, g_rels, width)
-                if not exp:
-                    break
-                # One further count per exposed count and round (then solve again): few rounds per group.
-                progressed = False
-                for cid, col, _ in exp:
-                    alone = GroupModel([cells[cid]], [])
-                    lo, hi = alone.feasible_range(cid, col)
-                    cands = _candidates(g_cells, cid, col, within=hi - lo < width)
-                    if not cands:  # an earlier count of this round may have protected it: solve again first
-                        continue
-                    target, other = cands[0]
-                    withhold(cells[target], other)
-                    added.add((target, other))
-                    progressed = changed = True
-                if not progressed:
-                    cid, col, _ = exp[0]
-                    raise RuntimeError(f"suppression: nothing left to withhold to protect {col} of {cid}")
+            changed |= _protect_group(g_cells, g_rels, cells, width, added)
+            checked[i] = tuple(len(c.withheld()) for c in g_cells)
         if not changed:
             return added
     raise RuntimeError("suppression: no fixed point within the round limit")
@@ -416,6 +544,8 @@ def build_cells(frames: dict[str, pd.DataFrame], programs: pd.DataFrame) -> tupl
         if df is None:
             continue
         for idx, row in zip(df.index, df.to_dict("records")):
+            if ("program", row["program_id"]) not in cells:  # a program without graduate records: nothing withheld
+                continue
             put(("program", row["program_id"]), table, idx, row,
                 [c for c in ("graduates", "salary_reported_count", "employed_in_field_180d_rate") if c in df.columns])
     relations: list[Relation] = []
@@ -439,7 +569,11 @@ def build_cells(frames: dict[str, pd.DataFrame], programs: pd.DataFrame) -> tupl
     for cid in by("pathway_modality_pacing"):
         rel("programs within a pathway x modality x pacing cell", (cid,),
             tuple(c for c in by("program") if cell_of.get(c[1]) == cid))
-    rel("programs and prior backgrounds add up to all graduates", tuple(by("program")), tuple(by("prior_background")))
+    # Prior backgrounds are keyed by evidence class: ("prior_background", class, degree, field).
+    for cls in sorted({c[1] for c in by("prior_background")}, key=str):
+        rel("programs and prior backgrounds of an evidence class add up to its graduates",
+            tuple(c for c in by("program") if class_of.get(c[1]) == cls),
+            tuple(c for c in by("prior_background") if c[1] == cls))
     # per program x prior degree ("graduates like you"): degrees within a program, programs within a degree
     pb = frames.get(PRIOR_TABLE)
     if pb is not None:
@@ -451,9 +585,11 @@ def build_cells(frames: dict[str, pd.DataFrame], programs: pd.DataFrame) -> tupl
             cells.setdefault(rest, Cell(rest))
             kids = tuple(c for c in cells if c[0] == "program_prior" and c[1] == pid) + (rest,)
             rel("prior degrees within a program", (("program", pid),), kids)
-        for deg in pb["prior_degree"].unique():
-            rel("programs within a prior degree", tuple(c for c in cells if c[0] == "program_prior" and c[2] == deg),
-                tuple(c for c in by("prior_background") if c[2] == deg))
+        for cls in sorted({c[1] for c in by("prior_background")}, key=str):
+            for deg in pb["prior_degree"].unique():
+                rel("programs within a prior degree", tuple(c for c in cells if c[0] == "program_prior" and c[2] == deg
+                                                            and class_of.get(c[1]) == cls),
+                    tuple(c for c in by("prior_background") if c[1] == cls and c[2] == deg))
     # per program x role: salary reporters (one count per program x role, repeated per SOC code)
     rw = frames.get(ROLE_WAGES_TABLE)
     if rw is not None:

@@ -91,7 +91,8 @@ def create_records_view(con: duckdb.DuckDBPyConnection, assumptions: dict) -> No
     their records would otherwise be pooled under an unknown class.
     """
     win = ",\n           ".join(
-        f"in_field AND (days_start <= {d} OR (days_start IS NULL AND days_collected <= {d})) AS in_field_{d}d"
+        f"in_field AND (days_start <= {d} OR (days_start IS NULL AND days_collected <= {d})) AS in_field_{d}d,\n"
+        f"           coalesce(cirr_category <> 'excluded' AND NOT in_field AND days_collected < {d}, false) AS censored_{d}d"
         for d in windows(assumptions))
     sql = (SQL_DIR / "_stats_records.sql").read_text().format(
         in_field_codes=_q(IN_FIELD_CODES), career_nace=_q(CAREER_NACE), windows=win,
@@ -125,6 +126,8 @@ def _aggregate(con: duckdb.DuckDBPyConnection, assumptions: dict, grouping: str)
                    count(*) FILTER (WHERE in_field) AS employed_in_field_count,
                    count(*) FILTER (WHERE in_field_{d90}d) AS employed_in_field_90d_count,
                    count(*) FILTER (WHERE in_field_{d180}d) AS employed_in_field_180d_count,
+                   count(*) FILTER (WHERE NOT excluded AND NOT censored_{d90}d) AS employed_in_field_90d_denominator,
+                   count(*) FILTER (WHERE NOT excluded AND NOT censored_{d180}d) AS employed_in_field_180d_denominator,
                    count(*) FILTER (WHERE career_outcome AND career_denominator) AS career_outcomes_count,
                    count(*) FILTER (WHERE career_denominator) AS career_outcomes_denominator,
                    count(*) FILTER (WHERE continuing_education) AS continuing_education_count,

@@ -139,6 +139,7 @@ def prior_background(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Da
         SELECT program_id, coalesce(prior_degree, 'unknown') AS prior_degree, count(*) AS graduates,
                count(*) FILTER (WHERE NOT excluded) AS cirr_denominator,
                count(*) FILTER (WHERE in_field_{d180}d) AS employed_in_field_180d_count,
+               count(*) FILTER (WHERE NOT excluded AND NOT censored_{d180}d) AS employed_in_field_180d_denominator,
                count(*) FILTER (WHERE in_field) AS employed_in_field_count,
                count(in_field_days_start) AS days_to_job_start_count,
                count(salary_usd) AS salary_reported_count,
@@ -150,8 +151,9 @@ def prior_background(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Da
     cols = list(TABLES["out_reports__program_prior_background"].fields)
     if cells.empty:
         return pd.DataFrame(columns=cols)
-    cells["employed_in_field_180d_rate"] = rate(cells["employed_in_field_180d_count"], cells["cirr_denominator"])
-    lo, hi = wilson_interval(cells["employed_in_field_180d_count"].to_numpy(float), cells["cirr_denominator"].to_numpy(float),
+    cells["employed_in_field_180d_rate"] = rate(cells["employed_in_field_180d_count"], cells["employed_in_field_180d_denominator"])
+    lo, hi = wilson_interval(cells["employed_in_field_180d_count"].to_numpy(float),
+                             cells["employed_in_field_180d_denominator"].to_numpy(float),
                              confidence=confidence(assumptions))
     cells["employed_in_field_180d_rate_lower"], cells["employed_in_field_180d_rate_upper"] = lo, hi
     # As in the placement tables: no 180-day rate where most in-field start dates are unknown.
@@ -166,8 +168,9 @@ def prior_background(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Da
     df = _force_suppressed(df, unknown, "graduates", k)
     supp = df["is_suppressed"].astype(bool).to_numpy()
     _null(df, supp, [c for c in cols if c not in ("program_id", "prior_degree", "is_suppressed", "suppression_reason")])
-    small = ~supp & (pd.to_numeric(df["cirr_denominator"], errors="coerce").fillna(0) < k).to_numpy()
-    _null(df, small, ("cirr_denominator", "employed_in_field_180d_count", "employed_in_field_180d_rate",
+    small = ~supp & (pd.to_numeric(df["employed_in_field_180d_denominator"], errors="coerce").fillna(0) < k).to_numpy()
+    _null(df, small, ("cirr_denominator", "employed_in_field_180d_count", "employed_in_field_180d_denominator",
+                      "employed_in_field_180d_rate",
                       "employed_in_field_180d_rate_lower", "employed_in_field_180d_rate_upper"))
     # Salary: its own primary + complementary rule on reporters within the program.
     reporters = pd.to_numeric(cells["salary_reported_count"], errors="coerce").fillna(0)

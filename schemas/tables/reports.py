@@ -63,7 +63,7 @@ register_tables([
         "its Wilson interval and the median in-field base salary. Cells under the minimum size are suppressed "
         "(primary, parent and complementary within the program).",
         fields=("program_id", "prior_degree", "graduates", "cirr_denominator", "employed_in_field_180d_count",
-                "employed_in_field_180d_rate", "employed_in_field_180d_rate_lower", "employed_in_field_180d_rate_upper",
+                "employed_in_field_180d_denominator", "employed_in_field_180d_rate", "employed_in_field_180d_rate_lower", "employed_in_field_180d_rate_upper",
                 "window_rates_note", "salary_reported_count", "median_base_salary_usd", "is_suppressed", "suppression_reason"),
         primary_key=("program_id", "prior_degree"),
         required=("is_suppressed",),

@@ -75,8 +75,8 @@ PUBLISHED_NACE = tuple(n for n in NACE_CATEGORIES if n not in NACE_SAME_AS_CIRR)
 RATES = {
     "knowledge": ("graduates_known_outcome", "graduates", "NACE knowledge rate"),
     "employed_in_field": ("employed_in_field_count", "cirr_denominator", "CIRR employed-in-field rate at collection"),
-    "employed_in_field_90d": ("employed_in_field_90d_count", "cirr_denominator", "CIRR employed-in-field rate 90 days after graduation"),
-    "employed_in_field_180d": ("employed_in_field_180d_count", "cirr_denominator", "CIRR employed-in-field rate 180 days after graduation"),
+    "employed_in_field_90d": ("employed_in_field_90d_count", "employed_in_field_90d_denominator", "CIRR employed-in-field rate 90 days after graduation (censored records left out)"),
+    "employed_in_field_180d": ("employed_in_field_180d_count", "employed_in_field_180d_denominator", "CIRR employed-in-field rate 180 days after graduation (censored records left out)"),
     "career_outcomes": ("career_outcomes_count", "career_outcomes_denominator", "NACE career outcomes rate"),
     "continuing_education": (nace_col("continuing_education"), "graduates_known_outcome", "Continuing-education rate"),
 }
@@ -96,6 +96,8 @@ _fields = [
     F("cirr_denominator", "integer", "CIRR denominator: graduates minus excluded.", min=0),
     F("employed_in_field_90d_count", "integer", "In-field graduates (CIRR 1A-1E) whose job started within 90 days after graduation (see METHODOLOGY for unknown start dates).", min=0),
     F("employed_in_field_180d_count", "integer", "In-field graduates (CIRR 1A-1E) whose job started within 180 days after graduation.", min=0),
+    F("employed_in_field_90d_denominator", "integer", "Denominator of the 90-day rate: the CIRR denominator less the censored records (not in field when collected, and collected before day 90: their day-90 status is not known).", min=0),
+    F("employed_in_field_180d_denominator", "integer", "Denominator of the 180-day rate: the CIRR denominator less the censored records (not in field when collected, and collected before day 180: their day-180 status is not known).", min=0),
     F("career_outcomes_count", "integer", "NACE: employed (full-time, part-time, self-employed, internship/fellowship) + volunteer + military + continuing education.", min=0),
     F("career_outcomes_denominator", "integer", "NACE: graduates with a known outcome minus those not seeking.", min=0),
     F("days_to_job_start_count", "integer", "In-field graduates with a known job start date (n of the median days to job start).", min=0),
@@ -158,6 +160,7 @@ PLACEMENT_VALUES = (
     ("graduates", "graduates_known_outcome", "cirr_denominator")
     + tuple(cirr_col(c) for c in CIRR_CATEGORIES) + tuple(nace_col(c) for c in PUBLISHED_NACE)
     + ("employed_in_field_count", "employed_in_field_90d_count", "employed_in_field_180d_count",
+       "employed_in_field_90d_denominator", "employed_in_field_180d_denominator",
        "career_outcomes_count", "career_outcomes_denominator")
     + tuple(f for name in RATES for f in (f"{name}_rate", f"{name}_rate_lower", f"{name}_rate_upper"))
     + ("days_to_job_start_count", "median_days_to_job_start", "window_rates_note")
