@@ -14,9 +14,10 @@ Owns the attacker's model of the public tables and its two uses:
 The model (docs/METHODOLOGY.md, "Disclosure audit"): each cell (a placement row and the salary
 row of the same key, a program x prior degree row of the reports, a program x role count) is a
 vector of unknown non-negative integers, its *atoms*: the number of its graduates in each outcome
-status (the CIRR and NACE categories are sums of statuses, schemas/vocab.py), plus five nested
+status (the CIRR and NACE categories are sums of statuses, schemas/vocab.py), plus seven nested
 sub-counts (in field by day 90 <= by day 180 <= in field; known start day <= in field; salary
-reported <= in field; uplift known <= salary reported). Every published count of the cell is a sum
+reported <= in field; uplift known <= salary reported; censored at day 90 / 180 <= graduates outside
+the exclusions who are not in field). Every published count of the cell is a sum
 of atoms. Relations (``Relation``) say that the atoms of some cells add up to the atoms of others
 (cohorts to their year, years to their program, programs to their pathway x modality x pacing cell,
 prior degrees to their program, program roles to their role, and the grand totals of programs,
