@@ -295,7 +295,7 @@ def program_cost_row(program: dict, earnings: Earnings | None, tuition_per_year:
                discount_rate=float(roi["discount_rate"]), loan_rate=loan_rate)
     notes = [f"tuition {tuition_basis} (${tuition_per_year:,.0f} a year)" + (", waived for this pathway ([roi.pathway_funding])" if waived else ""),
              f"{study_years:g} years of full-time study" + ("" if tuition_basis == "curated override" else
-                                                              f" (typical length of a {program['credential_level']} degree, [public_roi] study_years)"),
+                                                              f" (typical length, [public_roi] study_years.{program['credential_level']})"),
              f"whole counterfactual forgone while studying; {float(roi['financed_share']):.0%} of tuition borrowed at "
              f"{loan_rate:.2%} over {float(roi['loan_term_years']):g} years",
              f"gain constant over time, discounted at {float(roi['discount_rate']):.0%} real"]
