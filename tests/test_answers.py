@@ -140,9 +140,13 @@ def test_program_cost_row_by_hand():
                               "assumed: test", 5.0, roi, None)
     assert phd["tuition_total_usd"] == 0.0 and phd["forgone_earnings_usd"] == (60000.0 - 37000.0) * 5
     assert "debt: not published" in phd["not_computed_reason"]
-    none = pr.program_cost_row({"program_id": "n", "credential_level": "masters"}, None, 15000.0, "assumed: test", 2.0, roi, None)
-    assert none.get("total_cost_usd") is None and none.get("payback_years") is None
+    none = pr.program_cost_row({"program_id": "n", "credential_level": "masters"}, None, 15000.0, "assumed: test", 2.0, roi, None,
+                               (60000.0, "field level: test"))
+    assert none["total_cost_usd"] == pytest.approx(total, abs=0.01) and none["counterfactual_basis"] == "field level: test"
+    assert none.get("payback_years") is None and none.get("annual_gain_usd") is None
     assert none["not_computed_reason"].startswith("no earnings published")
+    bare = pr.program_cost_row({"program_id": "n", "credential_level": "masters"}, None, 15000.0, "assumed: test", 2.0, roi, None)
+    assert bare.get("total_cost_usd") is None and "no counterfactual earnings" in bare["not_computed_reason"]
 
 
 def test_cip_family_case():

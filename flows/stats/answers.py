@@ -235,6 +235,8 @@ def costs_frame(programs: pd.DataFrame, earnings: pd.DataFrame, pairs: pd.DataFr
     by_prog = dict(tuple(earnings.groupby("program_id"))) if len(earnings) else {}
     pairs_by = dict(tuple(pairs.groupby("program_id"))) if len(pairs) else {}
     empty = earnings.iloc[0:0]
+    no_pairs = pd.DataFrame(columns=["data_origin", "years_after_graduation", "grad_cohort", "median_earnings_usd",
+                                     "median_earnings_usd_ba"])
     rows = []
     for p in programs.itertuples(index=False):
         control = p.institution_control if isinstance(p.institution_control, str) and p.institution_control in tuition else pr.ALL_CONTROLS
@@ -246,18 +248,16 @@ def costs_frame(programs: pd.DataFrame, earnings: pd.DataFrame, pairs: pd.DataFr
             per_year, ay = tuition[control]
             years = study[p.credential_level]
             basis = f"assumed: {cfg['tuition_source']} ({control if control != pr.ALL_CONTROLS else 'control unknown: all institutions'}, {ay})"
-        e = pr.choose_earnings(by_prog.get(p.program_id, empty), pairs_by.get(p.program_id, pairs.iloc[0:0] if len(pairs) else pd.DataFrame(
-            columns=["data_origin", "years_after_graduation", "grad_cohort", "median_earnings_usd", "median_earnings_usd_ba"])),
-            list(cfg.get("earnings_sources", [])), field_cf)
+        e = pr.choose_earnings(by_prog.get(p.program_id, empty), pairs_by.get(p.program_id, no_pairs),
+                               list(cfg.get("earnings_sources", [])), field_cf)
         info = {"program_id": p.program_id, "credential_level": p.credential_level, "pathway": p.pathway,
                 "cip_family": p.cip_family, "cip_code": p.cip_code, "institution_name": p.institution_name,
                 "institution_control": p.institution_control if isinstance(p.institution_control, str) else None,
                 "state_code": p.state_code if isinstance(p.state_code, str) else None, "constant_dollar_year": year}
-        row = pr.program_cost_row(info, e, per_year, basis, years, roi, debt.get(p.program_id))
+        row = pr.program_cost_row(info, e, per_year, basis, years, roi, debt.get(p.program_id), field_cf)
         row.pop("pathway", None)
         rows.append(row)
-    df = pd.DataFrame(rows, columns=cols)
-    return df
+    return pd.DataFrame(rows, columns=cols)
 
 
 # --------------------------------------------------------------------------- peer earnings
@@ -389,7 +389,7 @@ def statements_frame(peer: pd.DataFrame, chosen: pd.DataFrame, premium: pd.DataF
     # cost by control of institution
     m = costs[costs["credential_level"] == "masters"]
     for ctl in ("Public", "Private, nonprofit", "Private, for-profit"):
-        g = m[(m["institution_control"] == ctl) & m["total_cost_usd"].notna()]
+        g = m[(m["institution_control"] == ctl) & m["total_cost_usd"].notna() & m["earnings_usd"].notna()]
         t = tuition_ref[tuition_ref["institution_control"] == ctl]
         if t.empty:
             continue
@@ -421,7 +421,7 @@ def statements_frame(peer: pd.DataFrame, chosen: pd.DataFrame, premium: pd.DataF
     # payback and NPV
     for fam in fams:
         scope = FIELD_SCOPES[fam]
-        g = m[(m["cip_family"] == fam) & m["total_cost_usd"].notna()]
+        g = m[(m["cip_family"] == fam) & m["annual_gain_usd"].notna()]
         if g.empty:
             continue
         pays = g["payback_years"].notna()

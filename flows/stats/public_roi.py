@@ -280,10 +280,12 @@ def choose_earnings(program_rows: pd.DataFrame, pair_rows: pd.DataFrame, source_
 
 
 def program_cost_row(program: dict, earnings: Earnings | None, tuition_per_year: float, tuition_basis: str,
-                     study_years: float, roi: dict, scorecard: dict | None = None) -> dict:
+                     study_years: float, roi: dict, scorecard: dict | None = None,
+                     field_counterfactual: tuple[float, str] | None = None) -> dict:
     """One row of out_roi__public_program_costs (pure: every input is a number or a label).
 
-    ``program``: program_id, credential_level, pathway, ... (copied). Full-time study is assumed: forgone earnings
+    ``program``: program_id, credential_level, pathway, ... (copied). Without earnings the cost is still computed
+    against ``field_counterfactual`` (value, basis) where given; gain, payback and NPV then stay null. Full-time study is assumed: forgone earnings
     are the counterfactual x study_years ([roi.forgone_share] full_time); the loan is [roi] financed_share of the
     tuition counted at the US federal graduate rate. ``scorecard``: debt_median_usd, debt_monthly_payment_usd and
     the Scorecard earnings (as published) of the same cohort, for debt-to-earnings and payment-to-income.
@@ -300,26 +302,31 @@ def program_cost_row(program: dict, earnings: Earnings | None, tuition_per_year:
              f"{loan_rate:.2%} over {float(roi['loan_term_years']):g} years",
              f"gain constant over time, discounted at {float(roi['discount_rate']):.0%} real"]
     reasons = []
-    if earnings is None:
-        reasons.append("no earnings published")
-    elif earnings.counterfactual_usd is None:
-        reasons.append("no counterfactual earnings (no same-institution bachelor's figure and no field-level figure)")
+    if earnings is not None:
+        cf, basis = earnings.counterfactual_usd, earnings.counterfactual_basis
+    else:
+        cf, basis = field_counterfactual if field_counterfactual is not None else (None, None)
+        reasons.append("no earnings published: no gain, payback or NPV")
+    if cf is None:
+        reasons.append("no counterfactual earnings (no same-institution bachelor's figure and no field-level figure): "
+                       "forgone earnings and total cost not computed")
     costs = roi_fn.program_costs(tuition_per_year * study_years, study_years * 12.0, None, "full_time",
-                                 earnings.counterfactual_usd if earnings and earnings.counterfactual_usd is not None else 0.0,
-                                 roi, loan_rate, pathway=program.get("pathway"), has_loan_rate=loan_rate is not None)
-    out.update(tuition_total_usd=round(costs.tuition_fees_usd, 2), loan_interest_usd=costs.loan_interest_usd)
+                                 cf if cf is not None else 0.0, roi, loan_rate, pathway=program.get("pathway"),
+                                 has_loan_rate=loan_rate is not None)
+    out.update(tuition_total_usd=round(costs.tuition_fees_usd, 2), loan_interest_usd=costs.loan_interest_usd,
+               counterfactual_earnings_usd=cf, counterfactual_basis=basis)
+    if basis:
+        notes.append(f"counterfactual: {basis}")
     if earnings is not None:
         out.update(earnings_usd=earnings.earnings_usd, earnings_horizon_years=earnings.horizon,
-                   earnings_source=earnings.source, grad_cohort=earnings.grad_cohort,
-                   counterfactual_earnings_usd=earnings.counterfactual_usd, counterfactual_basis=earnings.counterfactual_basis)
+                   earnings_source=earnings.source, grad_cohort=earnings.grad_cohort)
         notes.append(f"earnings: {earnings.source} median {earnings.horizon} year(s) after graduation (cohort {earnings.grad_cohort})"
                      + ("" if earnings.horizon == 1 else ", the first horizon published"))
-        if earnings.counterfactual_basis:
-            notes.append(f"counterfactual: {earnings.counterfactual_basis}")
-    if not reasons:
-        gain = earnings.earnings_usd - earnings.counterfactual_usd
-        out.update(forgone_earnings_usd=round(costs.forgone_earnings_usd, 2), total_cost_usd=round(costs.total_usd, 2),
-                   annual_gain_usd=round(gain, 2),
+    if cf is not None:
+        out.update(forgone_earnings_usd=round(costs.forgone_earnings_usd, 2), total_cost_usd=round(costs.total_usd, 2))
+    if cf is not None and earnings is not None:
+        gain = earnings.earnings_usd - cf
+        out.update(annual_gain_usd=round(gain, 2),
                    payback_years=roi_fn.finite_or_none(roi_fn.payback_years(costs.total_usd, gain)))
         for h in (10, 20):
             out[f"npv_{h}y_usd"] = round(roi_fn.npv_from_costs(costs, h, study_years, gain, roi), 2)
