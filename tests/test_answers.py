@@ -211,7 +211,7 @@ def test_golden_boulder_premium_and_cost(answers_fixture):
     assert c.tuition_basis.startswith("assumed: ") and "Public" in c.tuition_basis
     # the publisher withheld the master's debt: null with the reason, never imputed
     assert pd.isna(c.debt_median_usd) and pd.isna(c.debt_to_earnings_ratio)
-    assert "median debt withheld by the publisher" in c.not_computed_reason
+    assert "College Scorecard median debt: withheld by the publisher" in c.not_computed_reason
 
 
 def test_curated_override_wins_and_bad_rows_are_kept_with_their_rule(answers_fixture):

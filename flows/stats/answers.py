@@ -122,7 +122,7 @@ def field_premium_frame(con: duckdb.DuckDBPyConnection, cfg: dict, cpi: dict[int
     if fields and tables:
         df = con.execute(f"""
             SELECT ncses_table_id, survey_name, survey_year, dollar_year, ncses_degree_level, field_code, field_label,
-                   ncses_value
+                   ncses_indicator, ncses_value
             FROM core_nsf_ncses__field_outcomes
             WHERE ncses_group = 'all' AND ncses_indicator IN ('median_annual_earnings_usd', 'median_annual_salary_usd')
               AND ncses_table_id IN ({", ".join("'" + t + "'" for t in tables)})
@@ -143,7 +143,8 @@ def field_premium_frame(con: duckdb.DuckDBPyConnection, cfg: dict, cpi: dict[int
                              "comparison_median_earnings_usd": round(bv, 2), "premium_usd": round(gv - bv, 2),
                              "premium_ratio": gv / bv, "dollar_year": dy, "constant_dollar_year": year,
                              "source_name": f"NSF NCSES, {gr.survey_name} {int(gr.survey_year)}, table {tid}: median annual "
-                                            "earnings of employed recent graduates by highest degree",
+                                            f"{'salary' if 'salary' in gr.ncses_indicator else 'earnings'} of employed "
+                                            "recent graduates by highest degree",
                              "selection_caveat": caveat})
     majors = {str(k): v for k, v in (cfg.get("fivethirtyeight_majors") or {}).items()}
     if majors:
@@ -218,8 +219,8 @@ def scorecard_debt(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
             continue
         reason = None
         if pd.isna(r.debt_median_usd):
-            reason = ("withheld by the publisher" if r.debt_status == "suppressed" else "not available") + (
-                f": {r.debt_reason}" if isinstance(r.debt_reason, str) else "")
+            reason = r.debt_reason if isinstance(r.debt_reason, str) else (
+                "withheld by the publisher" if r.debt_status == "suppressed" else "not available")
         out[r.program_id] = {"debt_median_usd": r.debt_median_usd, "debt_monthly_payment_usd": r.debt_monthly_payment_usd,
                              "earnings_published_usd": r.earnings_published_usd, "debt_reason": reason}
     return out

@@ -340,7 +340,7 @@ def program_cost_row(program: dict, earnings: Earnings | None, tuition_per_year:
         if pay is not None and earn:
             out["payment_to_income_share"] = pay / (earn / 12.0)
         if debt is None:
-            reasons.append("College Scorecard median debt " + (scorecard.get("debt_reason") or "not published"))
+            reasons.append("College Scorecard median debt: " + (scorecard.get("debt_reason") or "not published"))
         elif not earn:
             reasons.append("debt-to-earnings: no College Scorecard earnings for the debt's cohort")
     else:
