@@ -19,7 +19,7 @@ import pytest
 
 from flows.config import load_assumptions
 from flows.stats import public_roi as pr
-from flows.stats.answers import ANSWER_TABLES, build_answer_tables, cip_family_sql
+from flows.stats.answers import ANSWER_TABLES, build_answer_tables, cip_family_sql, public_roi_settings
 from schemas.model import TABLES, VOCABULARIES
 from tests.test_public_programs import crosswalk_rows, warehouse  # noqa: F401  (fixtures: a warehouse of the extracts)
 
@@ -147,6 +147,17 @@ def test_program_cost_row_by_hand():
     assert none["not_computed_reason"].startswith("no earnings published")
     bare = pr.program_cost_row({"program_id": "n", "credential_level": "masters"}, None, 15000.0, "assumed: test", 2.0, roi, None)
     assert bare.get("total_cost_usd") is None and "no counterfactual earnings" in bare["not_computed_reason"]
+
+
+def test_public_roi_settings_are_checked():
+    a = load_assumptions()
+    assert public_roi_settings(a)["study_years"]["masters"] == 2.0
+    bad = {**a, "public_roi": {**a["public_roi"], "study_years": {"masters": 0}}}
+    with pytest.raises(ValueError, match=r"public_roi.study_years.masters = 0 must be a number in \(0, 10\]"):
+        public_roi_settings(bad)
+    bad = {**a, "public_roi": {**a["public_roi"], "study_years": {"mba": 2}}}
+    with pytest.raises(ValueError, match="unknown credential level"):
+        public_roi_settings(bad)
 
 
 def test_cip_family_case():

@@ -62,9 +62,19 @@ def _more(x) -> str:
 
 
 def public_roi_settings(assumptions: dict) -> dict:
+    """``[public_roi]``, checked: every study length a number in (0, 10], a non-empty selection caveat, the files named."""
     cfg = dict(assumptions.get("public_roi", {}))
     if not cfg:
         raise ValueError("assumptions: [public_roi] is missing (flows/assumptions.toml)")
+    for key in ("tuition_file", "tuition_source", "selection_caveat", "study_years"):
+        if not cfg.get(key):
+            raise ValueError(f"assumptions: public_roi.{key} is missing or empty")
+    for level, years in cfg["study_years"].items():
+        if level not in VOCABULARIES["credential_level"].codes:
+            raise ValueError(f"assumptions: public_roi.study_years.{level}: unknown credential level "
+                             f"(one of {', '.join(VOCABULARIES['credential_level'].codes)})")
+        if isinstance(years, bool) or not isinstance(years, (int, float)) or not 0 < years <= 10:
+            raise ValueError(f"assumptions: public_roi.study_years.{level} = {years!r} must be a number in (0, 10]")
     return cfg
 
 
