@@ -31,6 +31,7 @@ from flows.sources import Source, load_connectors
 from flows.sources.config import source_config
 from flows.stats import build_out_tables
 from flows.stats.report_tables import build_report_tables
+from flows.stats.answers import build_answer_tables
 
 
 class ReportsFailed(RuntimeError):
@@ -217,9 +218,10 @@ def check_nothing_lost(ctx: RunContext, before: dict[str, int], folder: Path, al
 
 @task(**PRIVATE)
 def build_statistics(ctx: RunContext) -> list[str]:
-    """Every out table: placement, salaries, benchmarks, costs and ROI (flows.stats)."""
+    """Every out table: placement, salaries, benchmarks, costs and ROI, real programs' answers (flows.stats)."""
     with ctx.connect() as con:
-        return build_out_tables(con, ctx.assumptions) + build_report_tables(con, ctx.assumptions)
+        return (build_out_tables(con, ctx.assumptions) + build_report_tables(con, ctx.assumptions)
+                + build_answer_tables(con, ctx.assumptions))
 
 
 @task(**PRIVATE)

@@ -97,6 +97,11 @@ def programs_in_person_has_location(df: pd.DataFrame) -> pd.Series:
     return located.astype(bool)
 
 
+def value_not_negative(df: pd.DataFrame) -> pd.Series:
+    """A published figure (earnings, debt, count, share) is never negative (null when withheld)."""
+    return (df["value"].isna() | (df["value"] >= 0)).fillna(True).astype(bool)
+
+
 RULES: dict[str, tuple[Rule, str]] = {
     "cohort_matches_graduation_date": (cohort_matches_graduation_date, "cohort must be the CIRR half-year of graduation_date"),
     "in_field_matches_status": (in_field_matches_status, "in_field must agree with outcome_status (CIRR 1A-1E in field, 2A/2B out of field, blank otherwise)"),
@@ -107,6 +112,7 @@ RULES: dict[str, tuple[Rule, str]] = {
     "collected_not_before_graduation": (collected_not_before_graduation, "collected_date must not be before graduation_date"),
     "collected_not_in_future": (collected_not_in_future, f"collected_date must not be after today (plus {COLLECTED_FUTURE_MARGIN_DAYS} day)"),
     "programs_in_person_has_location": (programs_in_person_has_location, "an in-person or hybrid program needs a city, state or country"),
+    "value_not_negative": (value_not_negative, "a published value is never negative"),
 }
 
 #: Which columns each rule blames (for error messages and quarantine reasons).
@@ -120,4 +126,5 @@ RULE_COLUMNS = {
     "collected_not_before_graduation": ("collected_date", "graduation_date"),
     "collected_not_in_future": ("collected_date",),
     "programs_in_person_has_location": ("modality", "city"),
+    "value_not_negative": ("value",),
 }

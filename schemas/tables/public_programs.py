@@ -59,7 +59,9 @@ register_fields([
     F("colorado_entity_id", "string", "Colorado SURDS institution code (Colorado Department of Higher Education), 4 digits.", pattern=r"^\d{4}$"),
     F("measure", "string", "What the row measures.", vocabulary="public_measure"),
     F("value_unit", "string", "Unit of value.", vocabulary="value_unit"),
-    F("value", "number", "The published figure in the publisher's dollars (or count / share); null when withheld, never zero for a withheld figure.", min=0),
+    F("value", "number", "The row's figure. Public program outcomes: the published figure in the publisher's dollars (or count / share), "
+      "never negative (row rule value_not_negative); null when withheld, never zero for a withheld figure. Answers statements: "
+      "the statement's number in its unit (a premium or an NPV may be negative)."),
     F("value_count", "integer", "People behind the figure as published (graduates with earnings, borrowers, completers with wage records).", min=0),
     F("cohort_first_year", "integer", "First completion year pooled in the cohort (academic year 2014-15 counts as 2015).", min=1990, max=2100),
     F("cohort_last_year", "integer", "Last completion year pooled in the cohort.", min=1990, max=2100),
@@ -112,6 +114,7 @@ TABLES = [
                      "years_after_graduation", "grad_cohort"),
         required=("value_unit", "value_status", "cohorts_differ_across_horizons", "snapshot_id"),
         warnings=("suppressed_values", "incomplete_coverage"),
+        checks=("value_not_negative",),
         grain="One row per source cell x measure x years after completion (0 = at completion) x cohort.",
     ),
     Table(

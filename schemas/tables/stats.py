@@ -126,16 +126,19 @@ _fields = [
     F("forgone_earnings_usd", "number", "Counterfactual earnings given up while studying (by pacing).", unit="USD", min=0),
     F("financed_usd", "number", "Amount borrowed: financed share of tuition and fees.", unit="USD", min=0),
     F("loan_interest_usd", "number", "Interest paid over the loan term on the financed amount (monthly amortisation).", unit="USD", min=0),
-    F("monthly_loan_payment_usd", "number", "Level monthly payment of the loan: P·r/(1-(1+r)^-n).", unit="USD", min=0),
+    F("monthly_loan_payment_usd", "number", "Level monthly payment of the loan: P·r/(1-(1+r)^-n) (out_roi__public_program_costs: "
+      "College Scorecard's published median monthly payment on the median debt, 10-year standard plan).", unit="USD", min=0),
     F("total_cost_usd", "number", "Tuition and fees + living and relocation + forgone earnings + loan interest.", unit="USD", min=0),
     F("counterfactual_salary_usd", "number", "Earnings without the program: median of graduates' own prior salaries where known, else the baseline of their prior degree.", unit="USD", min=0),
     F("prior_salary_known_share", "number", "Share of the graduates whose counterfactual is their own prior salary (the rest use the baseline).", unit="ratio", min=0, max=1),
     F("expected_salary_usd", "number", "Expected first-year earnings: P(in field by 180 days) x median in-field salary + (1 - P) x counterfactual.", unit="USD", min=0),
-    F("annual_gain_usd", "number", "expected_salary_usd - counterfactual_salary_usd.", unit="USD"),
+    F("annual_gain_usd", "number", "Annual earnings gain: expected_salary_usd - counterfactual_salary_usd "
+      "(out_roi__public_program_costs: earnings_usd - counterfactual_earnings_usd).", unit="USD"),
     F("payback_years", "number", "Years after graduation for the gain to repay total_cost_usd (undiscounted); null when the gain is not positive.", unit="years", min=0),
     F("npv_10y_usd", "number", "Net present value of gains minus costs over 10 years from the start of study, at the real discount rate.", unit="USD"),
     F("npv_20y_usd", "number", "Net present value over 20 years from the start of study.", unit="USD"),
-    F("debt_to_earnings_ratio", "number", "Financed amount / median in-field first-year base salary.", unit="ratio", min=0),
+    F("debt_to_earnings_ratio", "number", "Financed amount / median in-field first-year base salary (out_roi__public_program_costs: "
+      "College Scorecard median debt / College Scorecard median earnings of the same cohort, as published).", unit="ratio", min=0),
     F("loan_payment_salary_share", "number", "Monthly loan payment / (median in-field base salary / 12).", unit="ratio", min=0),
     F("discount_rate", "number", "Real discount rate used for NPV.", unit="ratio", min=0, max=1),
     F("loan_rate", "number", "Annual loan interest rate used; null when the program's country has no configured rate (see loan_rate_note).", unit="ratio", min=0, max=1),
