@@ -62,7 +62,7 @@ browser:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "warning: chromium could not be installed; the browser tests will be skipped"; }
 
-# `make bench ORCHESTRATION=1`: only Prefect's orchestration cost of a small refresh (about a minute).
+# `make bench ORCHESTRATION=1`: only Prefect's orchestration cost of a small refresh (about two minutes).
 bench: install
 	$(BIN)/python -m flows.bench $(if $(N),--records $(N),) $(if $(ORCHESTRATION),--orchestration-only,)
 

@@ -16,7 +16,7 @@ Prints, from one run (ratios matter more than seconds on a shared machine):
   stop) and ours (imports of the project, the tasks' work, the flow body's own code) by timing
   ``Flow.__call__``/``Task.__call__`` against the functions they wrap (``PROBE``).
 
-``--orchestration-only`` measures the last item alone (about a minute). Nothing here is a test:
+``--orchestration-only`` measures the last item alone (about two minutes). Nothing here is a test:
 timings are reported, never asserted.
 """
 
