@@ -240,13 +240,23 @@ def _stop_group(proc: subprocess.Popen, timeout: float = 15.0) -> None:
 
 
 def _group_alive(pgid: int) -> bool:
+    """Whether a process of group ``pgid`` still runs (zombies, dead and waiting to be reaped, do not count)."""
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    if not Path("/proc").is_dir():
+        return True
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _ppid, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended while being read
+        if int(pgrp) == pgid and state != "Z":
+            return True
+    return False
 
 
 def trivial_flow_seconds(env: dict) -> float:
