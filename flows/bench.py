@@ -259,10 +259,25 @@ def _group_alive(pgid: int) -> bool:
     return False
 
 
-def trivial_flow_seconds(env: dict) -> float:
-    """Fresh process, import Prefect and run a flow that does nothing: seconds to its return."""
-    _, _, out = run_measured([sys.executable, "-c", TRIVIAL_FLOW], env)
-    return float(out.strip().splitlines()[-1])
+TRIVIAL_FLOW_PARTS = """
+import json, time
+t0 = time.perf_counter()
+from prefect import flow
+t1 = time.perf_counter()
+body = []
+@flow
+def noop():
+    body.append(time.perf_counter())
+noop()
+t2 = time.perf_counter()
+print(json.dumps({"total": t2 - t0, "import": t1 - t0, "flow_run_start": body[0] - t1, "flow_run_end": t2 - body[0]}))
+"""
+
+
+def trivial_flow(env: dict) -> dict:
+    """Fresh process, import Prefect and run a flow that does nothing: seconds to its return, in parts."""
+    _, _, out = run_measured([sys.executable, "-c", TRIVIAL_FLOW_PARTS], env)
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def orchestration_probe(curated: Path, env: dict) -> dict:
@@ -342,7 +357,7 @@ def orchestration(workdir: Path, records: int, programs: int) -> dict:
         with running_server(tmp / "server") as api_url:
             orchestration_probe(curated, env("warm-up", api_url))  # the server's first flow run (its caches)
             figures["running_server"] = orchestration_probe(curated, env("running", api_url))
-            figures["trivial_flow_running_server_seconds"] = trivial_flow_seconds(env("trivial", api_url))
+            figures["trivial_flow_running_server"] = trivial_flow(env("trivial", api_url))
         figures["running_server_stopped_cleanly"] = True  # running_server raises otherwise
     return figures
 
@@ -362,8 +377,9 @@ def print_orchestration(figures: dict) -> None:
               f"tasks' work {o['tasks_work']:.1f}, flow body outside tasks {o['flow_body_outside_tasks']:.1f} s")
         print(f"  wall {f['wall']:.1f} s = refresh minus tasks' work {f['refresh_minus_tasks_work']:.1f} s + tasks' "
               f"work; process exit {f['process_exit']:.1f} s (interpreter shutdown, not attributed)")
-    print(f"trivial flow against a running server {figures['trivial_flow_running_server_seconds']:8.1f} s  "
-          f"(import to return, fresh process)")
+    t = figures["trivial_flow_running_server"]
+    print(f"trivial flow against a running server {t['total']:8.1f} s  (fresh process, import to return: import "
+          f"{t['import']:.1f}, flow-run start {t['flow_run_start']:.1f}, flow-run end {t['flow_run_end']:.1f} s)")
     print("the bench's Prefect server stopped cleanly (no process left in its group)")
 
 
