@@ -89,7 +89,7 @@ def test_lock_pins_prefect_3_8_8_and_the_installer():
     assert "uv" in lock  # make install bootstraps uv from its entry in the lock
 
 
-def test_every_lock_entry_applies_to_this_interpreter_or_names_why_not():
+def test_the_lock_holds_one_version_per_package_for_this_interpreter():
     """Each package has exactly one entry for the running Python (the lock is universal)."""
     lock = parse_lock((ROOT / "requirements.lock").read_text("utf-8"))
     for name, es in lock.items():
