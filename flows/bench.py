@@ -26,10 +26,10 @@ import argparse
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
-import signal
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -398,7 +398,10 @@ def main(argv: list[str] | None = None) -> dict:
 
     if args.orchestration_only:
         figures = _rounded(orchestration(args.workdir, args.small_records, programs=50))
-        print(json.dumps(figures, indent=2)) if args.json else print_orchestration(figures)
+        if args.json:
+            print(json.dumps(figures, indent=2))
+        else:
+            print_orchestration(figures)
         return figures
 
     from flows import synthetic
