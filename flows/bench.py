@@ -7,9 +7,17 @@ Prints, from one run (ratios matter more than seconds on a shared machine):
 - DuckDB alone loading the same CSV (``CREATE TABLE ... AS SELECT * FROM read_csv(...)``);
 - a plain pandas + Pandera script reading and validating the same CSV with the same model;
 - the ratios of the refresh (without Prefect start-up) to each baseline;
-- the time to write every report page of a warehouse with 500 programs (goal: under 30 s).
+- the time to write every report page of a warehouse with 500 programs (goal: under 30 s);
+- Prefect's orchestration cost of a small refresh (``--small-records``), measured twice: with the
+  refresh's temporary server, and against a running server (``prefect server start``, what
+  ``make server`` runs, started on a free port by the bench and stopped with its whole process
+  group). Goal: under 3 s against a running server. The run is split into Prefect's parts
+  (import, server start or nothing, flow-run start, per-task orchestration, flow-run end, server
+  stop) and ours (imports of the project, the tasks' work, the flow body's own code) by timing
+  ``Flow.__call__``/``Task.__call__`` against the functions they wrap (``PROBE``).
 
-Nothing here is a test: timings are reported, never asserted.
+``--orchestration-only`` measures the last item alone (about two minutes). Nothing here is a test:
+timings are reported, never asserted.
 """
 
 from __future__ import annotations
@@ -18,13 +26,19 @@ import argparse
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
-from flows import settings
+from flows import prefect_server, settings
+
+#: Prefect's orchestration of a small refresh against a running server should stay under this.
+ORCHESTRATION_GOAL_SECONDS = 3.0
 
 TRIVIAL_FLOW = """
 import time
@@ -35,6 +49,72 @@ def noop():
     return 1
 noop()
 print(time.perf_counter() - t0)
+"""
+
+
+#: Run in a fresh process by ``orchestration_probe``: the ``outcomes refresh`` command itself, with
+#: Prefect's entry points and our functions timed, so that the run's wall time splits into our work
+#: and Prefect's orchestration. ``Flow.__call__``/``Task.__call__`` are wrapped at class level
+#: (everything Prefect does around a call), ``Flow.fn``/``Task.fn`` per object (our code). Prefect
+#: is imported where the command imports it: inside ``_prefect_api``, once PREFECT_API_URL is set
+#: (Prefect reads its settings when imported). Prints one JSON line on stderr: ``time.monotonic()``
+#: stamps (CLOCK_MONOTONIC, comparable with the parent's) and sums.
+PROBE = """
+import contextlib, functools, json, sys, time
+stamps = {"start": time.monotonic()}
+from flows import cli, prefect_server
+stamps["cli_imported"] = time.monotonic()
+sums = {"task_calls_seconds": 0.0, "task_fn_seconds": 0.0, "task_runs": 0}
+
+def timed(fn, before=None, after=None, total=None, count=None):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        t0 = time.monotonic()
+        if before:
+            stamps[before] = t0
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            t1 = time.monotonic()
+            if after:
+                stamps[after] = t1
+            if total:
+                sums[total] += t1 - t0
+            if count:
+                sums[count] += 1
+    return wrapper
+
+prefect_server.start = timed(prefect_server.start, "server_start", "server_ready")
+prefect_api = cli._prefect_api
+
+@contextlib.contextmanager
+def timed_prefect_api(*args, **kwargs):
+    with prefect_api(*args, **kwargs):
+        stamps["api_ready"] = time.monotonic()
+        sums["prefect_imported_before_api"] = "prefect" in sys.modules
+        import prefect
+        stamps["prefect_imported"] = time.monotonic()
+        from prefect import Flow, Task
+        import flows.refresh as R
+        stamps["project_imported"] = time.monotonic()
+        Flow.__call__ = timed(Flow.__call__, "flow_call", "flow_return")
+        Task.__call__ = timed(Task.__call__, total="task_calls_seconds", count="task_runs")
+        for obj in list(vars(R).values()):
+            if isinstance(obj, Task):
+                obj.fn = timed(obj.fn, total="task_fn_seconds")
+        R.refresh.fn = timed(R.refresh.fn, "flow_body_start", "flow_body_end")
+        try:
+            yield
+        finally:
+            stamps["api_closing"] = time.monotonic()
+
+cli._prefect_api = timed_prefect_api
+try:
+    code = cli.app(sys.argv[1:], standalone_mode=False)
+finally:
+    stamps["command_end"] = time.monotonic()
+    print(json.dumps({"stamps": stamps, "sums": sums}), file=sys.stderr, flush=True)
+sys.exit(code or 0)
 """
 
 
@@ -119,6 +199,204 @@ def disclosure_audit_row(warehouse: Path) -> dict:
     return dict(zip(cols, row[0])) if row else {}
 
 
+@contextmanager
+def running_server(home: Path, timeout: float = 120.0) -> Iterator[str]:
+    """``prefect server start`` (as ``make server``, UI off) on a free port; yields its API URL.
+
+    The server runs in its own process group (and dies with the bench, even killed: Linux
+    parent-death signal); on exit the whole group gets SIGTERM, then SIGKILL after 15 s, and
+    ``RuntimeError`` is raised if any process of the group is still alive after that.
+    """
+    port = prefect_server._free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    home.mkdir(parents=True, exist_ok=True)
+    env = _child_env({"PREFECT_HOME": str(home), "PREFECT_SERVER_UI_ENABLED": "false"})
+    env.pop("PREFECT_API_URL", None)
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1",
+                             "--port", str(port)], env=env, stdin=subprocess.DEVNULL, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=prefect_server._die_with(os.getpid()))
+    try:
+        started = time.monotonic()
+        while (problem := prefect_server.server_answers(api_url, timeout=2.0)) is not None:
+            if proc.poll() is not None or time.monotonic() - started > timeout:
+                log.seek(0)
+                tail = log.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+                raise RuntimeError(f"the bench's Prefect server on port {port} did not start ({problem}): "
+                                   + " | ".join(tail))
+            time.sleep(0.2)
+        yield api_url
+    finally:
+        _stop_group(proc)
+        log.close()
+
+
+def _stop_group(proc: subprocess.Popen, timeout: float = 15.0) -> None:
+    """SIGTERM the process group of ``proc`` (a session leader), SIGKILL what is left; check none is."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            continue
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and _group_alive(proc.pid):
+            time.sleep(0.1)
+        if not _group_alive(proc.pid):
+            break
+    proc.wait()
+    if _group_alive(proc.pid):
+        raise RuntimeError(f"processes of the bench's Prefect server (process group {proc.pid}) survived SIGKILL")
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether a process of group ``pgid`` still runs (zombies, dead and waiting to be reaped, do not count)."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    if not Path("/proc").is_dir():
+        return True
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _ppid, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended while being read
+        if int(pgrp) == pgid and state != "Z":
+            return True
+    return False
+
+
+TRIVIAL_FLOW_PARTS = """
+import json, time
+t0 = time.perf_counter()
+from prefect import flow
+t1 = time.perf_counter()
+body = []
+@flow
+def noop():
+    body.append(time.perf_counter())
+noop()
+t2 = time.perf_counter()
+print(json.dumps({"total": t2 - t0, "import": t1 - t0, "flow_run_start": body[0] - t1, "flow_run_end": t2 - body[0]}))
+"""
+
+
+def trivial_flow(env: dict) -> dict:
+    """Fresh process, import Prefect and run a flow that does nothing: seconds to its return, in parts."""
+    _, _, out = run_measured([sys.executable, "-c", TRIVIAL_FLOW_PARTS], env)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def orchestration_probe(curated: Path, env: dict) -> dict:
+    """``outcomes refresh --offline`` of ``curated`` in a fresh process (``PROBE``): where its time goes.
+
+    Prefect's parts: import, temporary server start and stop (none with PREFECT_API_URL), flow-run
+    start (from the flow call to its body), per-task orchestration (``Task.__call__`` minus the task
+    function), flow-run end (body returned to call returned). Ours: interpreter start and CLI
+    imports, project imports, the tasks' work, the flow body's code outside tasks. Process exit
+    (interpreter shutdown, Prefect's and our modules) is shown apart, attributed to neither.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-wh-") as wh:
+        cmd = [sys.executable, "-c", PROBE, "refresh", "--offline", "--quiet", "--json", "--curated", str(curated),
+               "--warehouse", str(Path(wh) / "outcomes.duckdb")]
+        t0 = time.monotonic()
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        wall = time.monotonic() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"the probed refresh failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    probe = json.loads(proc.stderr.strip().splitlines()[-1])
+    at = {k: v - t0 for k, v in probe["stamps"].items()}
+    sums = probe["sums"]
+    if sums["prefect_imported_before_api"]:
+        raise RuntimeError("Prefect was imported before the refresh set PREFECT_API_URL: it would start a second "
+                           "temporary server of its own")
+    server_start = at["server_ready"] - at["server_start"] if "server_start" in at else 0.0
+    prefect = {
+        "prefect_import": at["prefect_imported"] - at["api_ready"],
+        "temporary_server_start": server_start,
+        "flow_run_start": at["flow_body_start"] - at["flow_call"],
+        "task_orchestration": sums["task_calls_seconds"] - sums["task_fn_seconds"],
+        "flow_run_end": at["flow_return"] - at["flow_body_end"],
+        "temporary_server_stop": at["command_end"] - at["api_closing"],
+    }
+    ours = {
+        "interpreter_and_cli": at["api_ready"] - server_start,
+        "project_import": at["project_imported"] - at["prefect_imported"],
+        "tasks_work": sums["task_fn_seconds"],
+        "flow_body_outside_tasks": at["flow_body_end"] - at["flow_body_start"] - sums["task_calls_seconds"],
+    }
+    exit_s = wall - at["command_end"]
+    return {
+        "wall": wall,
+        "task_runs": sums["task_runs"],
+        "prefect": prefect,
+        "ours": ours,
+        "process_exit": exit_s,
+        "orchestration": sum(prefect.values()),
+        "refresh_minus_tasks_work": wall - ours["tasks_work"],
+        "unaccounted": wall - sum(prefect.values()) - sum(ours.values()) - exit_s,
+    }
+
+
+def orchestration(workdir: Path, records: int, programs: int) -> dict:
+    """The small refresh probed with its temporary server, then against a running server; trivial flows too."""
+    from flows import synthetic
+
+    curated = workdir / f"small-{records}" / "curated"
+    if not (curated / "synthetic_programs.csv").exists():
+        synthetic.generate(curated, n_records=records, n_programs=programs, formats=("csv",))
+    figures: dict = {"small_refresh_records": records}
+    with tempfile.TemporaryDirectory(prefix="bench-orchestration-") as tmp:
+        tmp = Path(tmp)
+
+        def env(name: str, api_url: str | None = None) -> dict:
+            extra = {"PREFECT_HOME": str(tmp / name / "prefect"), "OUTCOMES_RAW_DIR": str(tmp / name / "raw"),
+                     "OUTCOMES_REPORTS_DIR": str(tmp / name / "reports")}
+            for folder in extra.values():
+                Path(folder).mkdir(parents=True, exist_ok=True)
+            e = _child_env(extra)
+            e.pop("PREFECT_API_URL", None)
+            if api_url:
+                e["PREFECT_API_URL"] = api_url
+            return e
+
+        figures["temporary_server"] = orchestration_probe(curated, env("temporary"))
+        with running_server(tmp / "server") as api_url:
+            orchestration_probe(curated, env("warm-up", api_url))  # the server's first flow run (its caches)
+            figures["running_server"] = orchestration_probe(curated, env("running", api_url))
+            figures["trivial_flow_running_server"] = trivial_flow(env("trivial", api_url))
+        figures["running_server_stopped_cleanly"] = True  # running_server raises otherwise
+    return figures
+
+
+def print_orchestration(figures: dict) -> None:
+    n = figures["small_refresh_records"]
+    for key, label in (("temporary_server", "with its temporary server"), ("running_server", "against a running server")):
+        f = figures[key]
+        goal = f"(goal: < {ORCHESTRATION_GOAL_SECONDS:.0f} s)" if key == "running_server" else \
+            "(no goal: `make server` removes the server start)"
+        print(f"Prefect orchestration, refresh of {n:,} records {label}: {f['orchestration']:5.1f} s  {goal}")
+        p, o = f["prefect"], f["ours"]
+        print(f"  Prefect: import {p['prefect_import']:.1f}, server start {p['temporary_server_start']:.1f}, "
+              f"flow-run start {p['flow_run_start']:.1f}, {f['task_runs']} task runs {p['task_orchestration']:.1f}, "
+              f"flow-run end {p['flow_run_end']:.1f}, server stop {p['temporary_server_stop']:.1f} s")
+        print(f"  ours:    interpreter + CLI {o['interpreter_and_cli']:.1f}, project imports {o['project_import']:.1f}, "
+              f"tasks' work {o['tasks_work']:.1f}, flow body outside tasks {o['flow_body_outside_tasks']:.1f} s")
+        print(f"  wall {f['wall']:.1f} s = refresh minus tasks' work {f['refresh_minus_tasks_work']:.1f} s + tasks' "
+              f"work; process exit {f['process_exit']:.1f} s (interpreter shutdown, not attributed)")
+    t = figures["trivial_flow_running_server"]
+    print(f"trivial flow against a running server {t['total']:8.1f} s  (fresh process, import to return: import "
+          f"{t['import']:.1f}, flow-run start {t['flow_run_start']:.1f}, flow-run end {t['flow_run_end']:.1f} s)")
+    print("the bench's Prefect server stopped cleanly (no process left in its group)")
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
@@ -126,7 +404,19 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--workdir", type=Path, default=settings.PROJECT_ROOT / ".bench")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--report-programs", type=int, default=500, help="programs for the reports timing (0: skip)")
+    parser.add_argument("--small-records", type=int, default=2_000,
+                        help="records of the small refresh whose Prefect orchestration is measured")
+    parser.add_argument("--orchestration-only", action="store_true",
+                        help="measure only Prefect's orchestration of the small refresh")
     args = parser.parse_args(argv)
+
+    if args.orchestration_only:
+        figures = _rounded(orchestration(args.workdir, args.small_records, programs=50))
+        if args.json:
+            print(json.dumps(figures, indent=2))
+        else:
+            print_orchestration(figures)
+        return figures
 
     from flows import synthetic
 
@@ -182,6 +472,7 @@ def main(argv: list[str] | None = None) -> dict:
         reports = bench_reports(n_programs=args.report_programs)
         figures["report_programs"] = reports["programs"]
         figures["report_seconds"] = reports["seconds"]
+    figures["orchestration"] = _rounded(orchestration(args.workdir, args.small_records, programs=50))
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
@@ -196,7 +487,16 @@ def main(argv: list[str] | None = None) -> dict:
               f"{audit.get('cells_checked')} cells, {audit.get('withheld_counts_checked')} withheld counts, minimum "
               f"protection width {audit.get('min_protection_width')} (required {audit.get('protection_width')}), "
               f"{audit.get('audit_seconds')} s")
+        print_orchestration(figures["orchestration"])
     return figures
+
+
+def _rounded(value):
+    if isinstance(value, float):
+        return round(value, 2)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
 
 
 if __name__ == "__main__":
