@@ -574,6 +574,11 @@ def build_answer_tables(con: duckdb.DuckDBPyConnection, assumptions: dict) -> li
     """(Re)create the tables of ``ANSWER_TABLES`` from the core tables of public sources; returns their names."""
     cfg = public_roi_settings(assumptions)
     roi = assumptions["roi"]
+    if not con.execute("SELECT count(*) FROM core_public__programs").fetchall()[0][0]:
+        # No public program loaded (e.g. a curated-only run): the tables exist, empty; no reference is read.
+        for table in ANSWER_TABLES:
+            _write(con, table, pd.DataFrame(columns=list(TABLES[table].fields)))
+        return list(ANSWER_TABLES)
     year = constant_year()
     cpi = cpi_table(con)
     raw = settings.raw_dir()
