@@ -230,6 +230,26 @@ DATA_ORIGIN_CLASSES = {
     "synthetic": "Synthetic demonstration data ([reports] synthetic_data_origins): illustrates the method, never a fact",
 }
 
+#: How each evidence class's outcome rates were measured, as a rate's label says it (never "CIRR" for a
+#: survey), and what its Wilson intervals cover.
+RATE_METHODS = {
+    "audited_report": ("CIRR report published by the school",
+                       "Wilson interval: sampling error of a rate over the graduates the report counts."),
+    "public_records": ("Public administrative records",
+                       "Wilson interval: sampling error of a rate over the graduates the records cover."),
+    "curated_documented": ("CIRR definitions applied to curated, documented records",
+                           "Wilson interval: sampling error over the curated graduates; graduates the curator "
+                           "could not document count as unknown outcomes."),
+    "self_reported_survey": ("Self-reported survey answers mapped to CIRR categories (not a CIRR report)",
+                             "Wilson interval: sampling error among the respondents only; it does not cover who "
+                             "chose to answer (a self-selected sample can differ from all graduates in any direction)."),
+    "synthetic": ("Synthetic demonstration data", "Wilson interval of synthetic records: illustrates the method only."),
+}
+
+#: Sources whose records cannot show a job outside the field (the survey asked only about in-field
+#: work): their NACE career-outcomes rate counts in-field work only and is a lower bound.
+NO_OUT_OF_FIELD_JOBS = ("freecodecamp_2016",)
+
 #: data_origin -> evidence class. An origin listed in [reports] synthetic_data_origins is 'synthetic'
 #: whatever it maps to here; an origin missing here is refused by the statistics builder.
 ORIGIN_CLASS_OF = {

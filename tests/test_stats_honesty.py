@@ -155,10 +155,11 @@ def test_disclosure_audit_relates_a_class_cell_to_its_own_programs():
 # --------------------------------------------------------------------------- window rates only where measurable
 
 def _start_world(known_starts: int):
-    """Program a: 20 graduates, 12 in field of whom ``known_starts`` gave a start date (day 30); collected at day 100."""
+    """Program a: 20 graduates, 12 in field of whom ``known_starts`` gave a start date (day 30); collected at day 100.
+    The 8 seeking work are collected at day 200 (after both windows: not censored)."""
     recs = [record(i, "a", "employed_full_time_in_field", days=30 if i < known_starts else None, collected_after=100)
             for i in range(12)]
-    recs += [record(20 + i, "a", "seeking_employment", collected_after=100) for i in range(8)]
+    recs += [record(20 + i, "a", "seeking_employment", collected_after=200) for i in range(8)]
     return make_core([program("a")], recs)
 
 
@@ -241,3 +242,30 @@ def test_records_collected_before_a_window_closes_are_censored_not_failures():
     con.close()
     assert row[:5] == (23, 12, 20, 13, 16)
     assert row[5:] == pytest.approx((12 / 20, 13 / 16, 13 / 23))
+
+
+# --------------------------------------------------------------------------- rates labelled by their method
+
+def test_survey_rates_are_labelled_by_their_method_and_the_nace_bound_is_flagged():
+    from schemas.vocab import DATA_ORIGIN_CLASSES, RATE_METHODS
+
+    assert set(RATE_METHODS) == set(DATA_ORIGIN_CLASSES)
+    recs = [record(i, "fcc", "employed_full_time_in_field", days=30) for i in range(12)]
+    recs += [record(20 + i, "cur", "employed_full_time_in_field", days=30) for i in range(12)]
+    for r in recs[:12]:
+        r["data_origin"] = "freecodecamp_2016"
+    progs = [dict(program("fcc"), data_origin="freecodecamp_2016"), program("cur")]
+    con = make_core(progs, recs)
+    build_out_tables(con, A)
+    rows = {r[0]: r[1:] for r in con.execute(
+        """SELECT program_id, rate_method, interval_note, career_outcomes_rate_is_lower_bound
+           FROM out_outcomes__program_placement""").fetchall()}
+    cross = con.execute("""SELECT data_origin_class, rate_method, career_outcomes_rate_is_lower_bound
+                           FROM out_outcomes__pathway_modality_pacing_placement ORDER BY 1""").fetchall()
+    con.close()
+    method, note, bound = rows["fcc"]
+    assert "not a CIRR report" in method and "self-selected" in note and bound is True
+    cur = origin_class("curated", A)  # 'synthetic' while the bundled demonstration data are curated
+    assert rows["cur"][0] == RATE_METHODS[cur][0] and rows["cur"][2] is False
+    assert cross == sorted([(cur, RATE_METHODS[cur][0], False),
+                            ("self_reported_survey", RATE_METHODS["self_reported_survey"][0], True)])

@@ -20,8 +20,8 @@ import pandas as pd
 import schemas  # noqa: F401  (fills the registries)
 from schemas.generate import ddl, pandera_model
 from schemas.model import TABLES
-from schemas.tables.stats import GROUPINGS, PUBLISHED_NACE, RATES, UNKNOWN, cirr_col, nace_col, placement_table, salary_table
-from schemas.vocab import CIRR_CATEGORIES, NACE_CATEGORIES, ORIGIN_CLASS_OF
+from schemas.tables.stats import GROUPINGS, METHOD_LABELS, PUBLISHED_NACE, RATES, UNKNOWN, cirr_col, nace_col, placement_table, salary_table
+from schemas.vocab import CIRR_CATEGORIES, NACE_CATEGORIES, NO_OUT_OF_FIELD_JOBS, ORIGIN_CLASS_OF, RATE_METHODS
 from flows.config import PUBLISHED_WINDOWS
 from flows.stats import roi as roi_fn
 from flows.stats.intervals import median_ci_ranks, rate, wilson_interval
@@ -134,6 +134,8 @@ def _aggregate(con: duckdb.DuckDBPyConnection, assumptions: dict, grouping: str)
                    count(in_field_days_start) AS days_to_job_start_count,
                    quantile_cont(in_field_days_start, 0.5) AS median_days_to_job_start,
                    avg(self_reported::INTEGER) AS self_reported_share,
+                   bool_or(origin IN ({_q(NO_OUT_OF_FIELD_JOBS)})) AS career_outcomes_rate_is_lower_bound,
+                   min(data_origin_class) AS _evidence_class,
                    count(salary_usd) AS salary_reported_count,
                    quantile_cont(salary_usd, 0.25) AS salary_p25_usd,
                    quantile_cont(salary_usd, 0.5) AS median_base_salary_usd,
@@ -213,12 +215,16 @@ def placement_frame(cells: pd.DataFrame, assumptions: dict, suppressed_parents: 
         lo, hi = wilson_interval(df[num].to_numpy(float), df[den].to_numpy(float), confidence=confidence(assumptions))
         df[f"{name}_rate_lower"], df[f"{name}_rate_upper"] = lo, hi
     df["is_low_coverage"] = low_coverage(df["knowledge_rate"], low_knowledge_rate(assumptions)).values
+    df["rate_method"] = df["_evidence_class"].map(lambda c: RATE_METHODS[c][0])
+    df["interval_note"] = df["_evidence_class"].map(lambda c: RATE_METHODS[c][1])
+    df["career_outcomes_rate_is_lower_bound"] = df["career_outcomes_rate_is_lower_bound"].astype(bool)
     unmeasured = unmeasured_windows(df, assumptions)
     df["window_rates_note"] = np.where(unmeasured, NOT_MEASURED, None)
     parents = GROUPINGS[grouping][1]
     df = _suppress(df, "graduates", parents, k, "graduates", suppressed_parents)
     supp = df["is_suppressed"].astype(bool).to_numpy()
-    value_cols = [c for c in table.fields if c not in ("is_suppressed", "suppression_reason", "is_low_coverage") + dims]
+    value_cols = [c for c in table.fields if c not in ("is_suppressed", "suppression_reason", "is_low_coverage") + dims
+                  + METHOD_LABELS]
     _null(df, supp, value_cols)
     # Within a published cell: a rate over fewer than k individuals is withheld with its n.
     for name, (num, den, _) in RATES.items():

@@ -92,6 +92,14 @@ _fields = [
       "cell's in-field graduates have no job start date (employed_in_field_rate, at collection, is published). "
       "The window counts then are lower bounds. Null when the window rates are measured."),
     F("is_low_coverage", "boolean", "NACE: the cell's knowledge rate is under 65% (configurable); read its figures with care."),
+    F("rate_method", "string", "How the cell's rates were measured, by its evidence class (schemas/vocab.py RATE_METHODS): "
+      "e.g. 'CIRR report published by the school' or 'Self-reported survey answers mapped to CIRR categories (not a "
+      "CIRR report)'. A rate's label uses this, never 'CIRR' alone for a survey."),
+    F("interval_note", "string", "What the cell's Wilson intervals cover and do not cover (sampling error only; for a "
+      "self-selected survey, not who chose to answer)."),
+    F("career_outcomes_rate_is_lower_bound", "boolean", "True when some of the cell's records come from a source that "
+      "cannot show a job outside the field (schemas/vocab.py NO_OUT_OF_FIELD_JOBS, e.g. the freeCodeCamp 2016 survey): "
+      "the NACE career-outcomes rate then counts in-field work only and is a lower bound."),
     F("self_reported_share", "number", "Share of the cell's records whose evidence is only the graduate's own statement (verification_level self_reported).", unit="ratio", min=0, max=1),
     F("cirr_denominator", "integer", "CIRR denominator: graduates minus excluded.", min=0),
     F("employed_in_field_90d_count", "integer", "In-field graduates (CIRR 1A-1E) whose job started within 90 days after graduation (see METHODOLOGY for unknown start dates).", min=0),
@@ -159,6 +167,8 @@ for name, (num, den, desc) in RATES.items():
 register_fields(_fields)
 
 FLAGS = ("is_suppressed", "suppression_reason", "is_low_coverage", "self_reported_share")
+#: Labels of a placement cell's measurement: published with the row, suppressed or not.
+METHOD_LABELS = ("rate_method", "interval_note", "career_outcomes_rate_is_lower_bound")
 PLACEMENT_VALUES = (
     ("graduates", "graduates_known_outcome", "cirr_denominator")
     + tuple(cirr_col(c) for c in CIRR_CATEGORIES) + tuple(nace_col(c) for c in PUBLISHED_NACE)
@@ -185,9 +195,9 @@ for _grain, (_dims, _) in GROUPINGS.items():
         "equal a CIRR category are published once, under CIRR), CIRR employed-in-field rates at collection, 90 and "
         "180 days, NACE knowledge and career outcomes rates, continuing-education rate, each with numerator, "
         "denominator and Wilson bounds at the configured confidence; median days to job start.",
-        fields=_dims + PLACEMENT_VALUES + FLAGS,
+        fields=_dims + PLACEMENT_VALUES + FLAGS + METHOD_LABELS,
         primary_key=_dims,
-        required=("is_suppressed", "is_low_coverage"),
+        required=("is_suppressed", "is_low_coverage", "rate_method", "career_outcomes_rate_is_lower_bound"),
         warnings=_WARN,
         grain=f"One row per {GRAIN_TEXT[_grain]}; an unknown dimension value is the code 'unknown'.",
     ))
