@@ -301,11 +301,16 @@ def public_earnings_rows(outcomes: list[dict]) -> list[dict]:
     return sorted(rows.values(), key=lambda e: (e["data_origin"], e["years"], e["grad_cohort"] or ""))
 
 
+def _cohort_rank(e: dict) -> tuple:
+    return (e["grad_cohort"] == "all", e["grad_cohort"] or "")
+
+
 def latest_by_horizon(earnings: list[dict], origin: str) -> dict[int, dict]:
-    """The latest cohort's row per horizon of one source (the chart's and the index's points)."""
+    """One row per horizon of one source (the chart's and the index's points): the source's pooled cohort
+    ('all', Census PSEO) where it publishes one, else its latest cohort."""
     out: dict[int, dict] = {}
     for e in earnings:
-        if e["data_origin"] == origin and (e["years"] not in out or (e["grad_cohort"] or "") > (out[e["years"]]["grad_cohort"] or "")):
+        if e["data_origin"] == origin and (e["years"] not in out or _cohort_rank(e) > _cohort_rank(out[e["years"]])):
             out[e["years"]] = e
     return out
 
@@ -317,15 +322,19 @@ def public_context(f: dict, sources: dict[str, dict]) -> dict:
     origins = sorted({e["data_origin"] for e in earnings}, key=lambda o: (INDEX_SOURCE_ORDER + (o,)).index(o))
     series = []
     for o in origins:
-        pts = [(float(h), e["p25"], e["median"], e["p75"]) for h, e in sorted(latest_by_horizon(earnings, o).items())]
+        chosen = sorted(latest_by_horizon(earnings, o).items())
+        pts = [(float(h), e["p25"], e["median"], e["p75"]) for h, e in chosen]
+        cohorts = {e["grad_cohort"] for _, e in chosen}
+        label = (f"{source_name(o)}, " + ("all cohorts pooled" if cohorts == {"all"} else f"cohort {cohorts.pop()}"
+                                          if len(cohorts) == 1 else "latest cohort at each horizon"))
         if any(p[2] is not None for p in pts):
-            series.append((source_name(o), pts))
+            series.append((label, pts))
     chart = None
     if series:
         chart = charts.trajectory_chart(
             f"Earnings trajectory of {prog['program_name']} at {prog['institution_name']}",
             f"Annual earnings 25th percentile, median and 75th percentile by years after graduation, in {year} dollars, "
-            "per source (latest cohort at each horizon); the data table follows the chart.",
+            "per source (its pooled cohort where published, else its latest cohort); the data table follows the chart.",
             series, y_label=f"Annual earnings ({year} US$)")
     other = [{"data_origin": o["data_origin"], "name": source_name(o["data_origin"]), "measure": o["measure"],
               "label": OTHER_MEASURES[o["measure"]][0], "kind": OTHER_MEASURES[o["measure"]][1], "grad_cohort": o["grad_cohort"],

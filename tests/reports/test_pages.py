@@ -232,7 +232,7 @@ def test_real_masters_page_shows_trajectory_chart_premium_and_payback(pages_env)
     svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.S).group(0)
     assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
     assert ">Years after graduation</text>" in svg and ">Annual earnings (2023 US$)</text>" in svg
-    assert ">Census PSEO</text>" in svg and ">College Scorecard</text>" in svg  # legend
+    assert ">Census PSEO, cohort 2016-2018</text>" in svg and ">College Scorecard, cohort 2016-2018</text>" in svg  # legend
     assert set(re.findall(r'font-size="(\d+)"', svg)) == {"12"}
     assert "<circle" in svg and "<polyline" in svg
     for (src, years), (p25, med, p75, n) in EARNINGS.items():
