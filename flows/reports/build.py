@@ -87,9 +87,10 @@ def suppressed(row: dict | None, name: str) -> Markup:
                   '<span class="reason">({})</span>').format(name, reason)
 
 
-def json_for_html(obj) -> Markup:
-    """JSON safe inside <script type="application/json">: '<', '>' and '&' as \\u escapes (no '</script>')."""
-    text = json.dumps(obj, allow_nan=False, ensure_ascii=False, sort_keys=True)
+def json_for_html(obj, compact: bool = False) -> Markup:
+    """JSON safe inside a <script> element or a script file: '<', '>' and '&' as \\u escapes (no '</script>')."""
+    text = json.dumps(obj, allow_nan=False, ensure_ascii=False, sort_keys=not compact,
+                      separators=(",", ":") if compact else None)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return Markup(text)
@@ -111,7 +112,7 @@ def source_name(origin: str | None) -> str:
 def make_env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(fig=fig, fmt=fmt, suppressed=suppressed, source_name=source_name, CREDENTIAL_WORDS=CREDENTIAL_WORDS,
-                       CIRR=CIRR_CATEGORIES,
+                       ORIGIN_CLASSES=DATA_ORIGIN_CLASSES, CIRR=CIRR_CATEGORIES,
                        NACE={c: NACE_CATEGORIES[c] for c in PUBLISHED_NACE}, NACE_SAME_AS_CIRR=NACE_SAME_AS_CIRR)
     env.filters["fmt"] = fmt
     env.filters["label"] = lambda v: "unknown" if v is None else str(v).replace("_", " ")
@@ -394,10 +395,7 @@ def index_data_js(wf: WarehouseFigures) -> str:
            "sources": {o: source_name(o) for o in INDEX_SOURCE_ORDER},
            "cip_families": CIP2_TITLES, "origin_classes": {k: v.split(" (")[0].split(":")[0] for k, v in DATA_ORIGIN_CLASSES.items()},
            "warehouse_snapshot_id": wf.snapshot["warehouse_snapshot_id"]}
-    text = json.dumps(doc, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return "/* Program list of index.html (generated; JSON data). */\nwindow.OUTCOMES_INDEX = " + text + ";\n"
+    return "/* Program list of index.html (generated; JSON data). */\nwindow.OUTCOMES_INDEX = " + str(json_for_html(doc, compact=True)) + ";\n"
 
 
 # --- the overview page -------------------------------------------------------------------------
@@ -474,7 +472,7 @@ def render_reports(wf: WarehouseFigures, tmp: Path) -> tuple[list[Path], list[Pa
         else:
             f = program_figures(wf, program)
             cls = (f["notice"] or {}).get("data_origin_class")
-            html = page_t.render(f=f, charts=program_charts(f), figures_json=json_for_html(f), pathways=pathways_of.get(cls, []),
+            html = page_t.render(f=f, charts=program_charts(f), source_of=sources_by_origin, pathways=pathways_of.get(cls, []),
                                  root="../", **common)
         jp = tmp / f"{pid}.json"
         jp.write_text(dumps(f), encoding="utf-8")

@@ -147,21 +147,21 @@ SERIES = ("#1f5fa8", "#b8461b", "#2e7d32", "#6a3d9a", "#8c6d00")
 
 
 def trajectory_chart(title: str, desc: str, series: list[tuple[str, list[tuple[float, float | None, float | None, float | None]]]],
-                     y_label: str, x_label: str = "Years after graduation", height: int = 250) -> Markup:
+                     y_label: str, x_label: str = "Years after graduation", height: int = 250, width: int = 360) -> Markup:
     """Earnings over years after graduation, one series per source.
 
     ``series``: (legend label, points) with points (years, p25, median, p75); a None median draws no
     dot (the table says why). The median is a dot joined by a line across a source's horizons; p25 to
     p75 is a vertical bar. Sources are offset a little along x so that their bars never overlap.
-    Fixed pixel size (width and height attributes, text at 12 px): the page's CSS only shrinks it on
-    narrow screens.
+    Fixed pixel size (width and height attributes, text at 12 px), narrow enough for a phone: the page's
+    CSS only shrinks it on screens narrower than ``width``.
     """
     left, right, top, legend_h = 64, 16, 28, 18 * len(series) + 4
     bottom = 44
     plot_h = height - top - bottom - legend_h
     n = next(_ids)
     tid, did = f"chart-t{n}", f"chart-d{n}"
-    parts = [f'<svg class="chart fixed" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" '
+    parts = [f'<svg class="chart fixed" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
              f'aria-labelledby="{tid} {did}" xmlns="http://www.w3.org/2000/svg">'
              f'<title id="{tid}">{escape(title)}</title><desc id="{did}">{escape(desc)}</desc>']
     xs = sorted({p[0] for _, pts in series for p in pts}) or [1.0]
@@ -169,7 +169,7 @@ def trajectory_chart(title: str, desc: str, series: list[tuple[str, list[tuple[f
     vmax = max(values) if values else 1.0
     step = next(s for s in (5_000, 10_000, 20_000, 25_000, 50_000, 100_000, 250_000, 10**9) if vmax / s <= 6)
     ymax = step * (int(vmax // step) + 1)
-    span_x = WIDTH - left - right
+    span_x = width - left - right
     def x(years: float, k: int = 0) -> float:
         pos = (xs.index(years) + 0.5) / len(xs)
         return left + span_x * pos + (k - (len(series) - 1) / 2) * 14
@@ -177,7 +177,7 @@ def trajectory_chart(title: str, desc: str, series: list[tuple[str, list[tuple[f
         return top + plot_h * (1 - v / ymax)
     v = 0
     while v <= ymax:
-        parts.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{WIDTH - right}" y2="{y(v):.1f}" stroke="{GRID}"/>')
+        parts.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{width - right}" y2="{y(v):.1f}" stroke="{GRID}"/>')
         parts.append(_text(left - 6, y(v) + 4, f"${v / 1000:,.0f}k", "end", fill=MUTED))
         v += step
     for yrs in xs:
@@ -200,5 +200,5 @@ def trajectory_chart(title: str, desc: str, series: list[tuple[str, list[tuple[f
         ly = height - legend_h + 18 * k + 12
         parts.append(f'<rect x="{left}" y="{ly - 9}" width="12" height="10" fill="{colour}"/>')
         parts.append(_text(left + 18, ly, label))
-    parts.append(_text(WIDTH - right, top - 10, "dot: median · bar: 25th to 75th percentile", "end", fill=MUTED))
+    parts.append(_text(width - right, top - 10, "dot: median · bar: 25th to 75th percentile", "end", fill=MUTED))
     return Markup("".join(parts) + "</svg>")

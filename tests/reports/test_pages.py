@@ -292,3 +292,15 @@ def test_trajectory_chart_unit():
     assert ">Earnings (2023 US$)</text>" in svg and ">1</text>" in svg and ">5</text>" in svg
     empty_median = str(charts.trajectory_chart("T", "D", [("A", [(1.0, 10.0, None, 30.0)])], "E"))
     assert "<circle" not in empty_median  # a withheld median draws no dot
+
+
+def test_every_program_page_has_a_provenance_banner(pages_env):
+    out = pages_env["out"]
+    data = index_data(out)
+    col = {c: i for i, c in enumerate(data["columns"])}
+    for r in data["rows"]:
+        html = (out / "programs" / f"{r[col['id']]}.html").read_text(encoding="utf-8")
+        m = re.search(r'<p class="banner provenance" role="note" data-provenance="([a-z_]+)"', html)
+        assert m, r[col["id"]]
+        assert m.group(1) in (r[col["origin_class"]], "public_records"), (r[col["id"]], m.group(1))
+        assert ('data-warning="synthetic"' in html) == bool(r[col["synthetic"]])
