@@ -1,6 +1,8 @@
-"""Real-first index, public program pages, the overview page: against a copy of the report warehouse with
-fixture rows in the contract's tables (out_public__program_premium, out_roi__public_program_costs,
-out_answers__statements, out_answers__peer_earnings) and one fixture real master's program."""
+"""Real-first index, public program pages, the overview page: against a fixture warehouse (every table of
+the schema, created from schemas/) holding real public programs with earnings, an audited program, synthetic
+demonstration programs and rows in the contract's tables (out_public__program_premium,
+out_roi__public_program_costs, out_answers__statements, out_answers__peer_earnings), the last created here
+from the contract's columns."""
 
 from __future__ import annotations
 
@@ -17,14 +19,14 @@ from flows.reports import build_reports
 from flows.reports import charts
 from flows.reports.build import INDEX_COLUMNS
 
-pytestmark = pytest.mark.slow
+
 
 HOSTILE = "</script><b>bold"
 REAL_ID = "ipeds-999901-3070-masters"
 REAL_NAME = f"Data Science {HOSTILE} (Master's degree, CIP 30.70)"
 REAL_INSTITUTION = "Fixture State University"
 BACH_ID = "ipeds-999901-3070-bachelors"
-KEEP_PUBLIC = 40  # public programs kept from the report warehouse (the rest are dropped to keep the test fast)
+N_PUBLIC, N_SYNTHETIC = 60, 5  # generated public programs, synthetic demonstration programs
 #: Documented bounds (README, reports section): index.html under 16 KB whatever the number of programs; the
 #: program list under 160 bytes per program; a public program page under 10 KB on average.
 INDEX_MAX_BYTES = 16_000
@@ -52,33 +54,74 @@ def _ddl(con, table: str, cols: dict[str, str]) -> None:
     con.execute(f"CREATE TABLE {table} ({', '.join(f'{c} {t}' for c, t in cols.items())})")
 
 
-def add_fixture_rows(con: duckdb.DuckDBPyConnection) -> None:
-    keep = [r[0] for r in con.execute("SELECT program_id FROM core_programs__programs WHERE data_origin = 'public_records' "
-                                      f"ORDER BY program_id LIMIT {KEEP_PUBLIC}").fetchall()]
-    con.execute("DELETE FROM core_programs__programs WHERE data_origin = 'public_records' AND program_id NOT IN "
-                f"(SELECT unnest(?::VARCHAR[]))", [keep])
-    for pid, name, level, pathway in ((REAL_ID, REAL_NAME, "masters", "masters"),
-                                      (BACH_ID, "Data Science (Bachelor's degree, CIP 30.70)", "bachelors", "bachelors")):
-        con.execute("INSERT INTO core_programs__programs (program_id, institution_name, program_name, pathway, cip_code, "
-                    "state_code, country_code, data_origin) VALUES (?, ?, ?, ?, '30.70', 'CO', 'US', 'public_records')",
-                    [pid, REAL_INSTITUTION, name, pathway])
-        con.execute("INSERT INTO core_public__programs (program_id, unitid, institution_name, state_code, institution_control, "
-                    "cip_code, cip_title, credential_level, pathway, public_sources) VALUES (?, '999901', ?, 'CO', 'Public', '30.70', "
-                    "'Data Science.', ?, ?, 'census_pseo; college_scorecard')", [pid, REAL_INSTITUTION, level, pathway])
-        con.execute("INSERT INTO out_reports__program_notices (program_id, data_origin, data_origin_class, is_synthetic) "
-                    "VALUES (?, 'public_records', 'public_records', false)", [pid])
-    for (src, years), (p25, med, p75, n) in EARNINGS.items():
-        for measure, value in (("earnings_p25", p25), ("earnings_median", med), ("earnings_p75", p75)):
-            con.execute("""INSERT INTO core_public__program_outcomes (program_id, data_origin, institution_id, cip_code,
-                credential_level_code, measure, years_after_graduation, grad_cohort, value, value_unit, value_count, dollar_year,
-                constant_dollar_year, value_constant_dollars, cohorts_differ_across_horizons, value_status, snapshot_id)
-                VALUES (?, ?, '99990100', '30.70', '07', ?, ?, '2016-2018', ?, 'usd_per_year', ?, 2023, 2023, ?, true, ?, 'fixture')""",
-                        [REAL_ID, src, measure, years, value, n, value, "published" if value is not None else "not_published"])
+def _outcome(con, pid, src, measure, years, cohort, value, n, unit="usd_per_year", mixed=True):
     con.execute("""INSERT INTO core_public__program_outcomes (program_id, data_origin, institution_id, cip_code,
         credential_level_code, measure, years_after_graduation, grad_cohort, value, value_unit, value_count, dollar_year,
         constant_dollar_year, value_constant_dollars, cohorts_differ_across_horizons, value_status, snapshot_id)
-        VALUES (?, 'college_scorecard', '999901', '30.70', '5', 'debt_median', 0, '2018-2019', 31000, 'usd', 25, 2023, 2023,
-        31000, false, 'published', 'fixture')""", [REAL_ID])
+        VALUES (?, ?, ?, '30.70', '07', ?, ?, ?, ?, ?, ?, 2023, 2023, ?, ?, ?, 'fixture')""",
+                [pid, src, "99990100" if (pid, src) == (REAL_ID, "census_pseo") else pid, measure, years, cohort, value, unit, n,
+                 value, mixed, "published" if value is not None else "not_published"])
+
+
+def _program(con, pid, name, institution, pathway, origin, cls, synthetic, level=None, state="CO", cip="30.70"):
+    con.execute("INSERT INTO core_programs__programs (program_id, institution_name, program_name, pathway, cip_code, state_code, "
+                "country_code, data_origin) VALUES (?, ?, ?, ?, ?, ?, 'US', ?)", [pid, institution, name, pathway, cip, state, origin])
+    con.execute("INSERT INTO out_reports__program_notices VALUES (?, ?, ?, ?, ?)",
+                [pid, origin, cls, synthetic, "SYNTHETIC DATA: demonstration only." if synthetic else None])
+    if origin == "public_records":
+        con.execute("INSERT INTO core_public__programs (program_id, unitid, institution_name, state_code, institution_control, "
+                    "cip_code, cip_title, credential_level, pathway, public_sources) VALUES (?, ?, ?, ?, 'Public', ?, "
+                    "'Data Science.', ?, ?, 'census_pseo; college_scorecard')", [pid, pid.split("-")[1], institution, state, cip, level, pathway])
+
+
+def build_fixture_warehouse(path: Path, with_answers: bool = True) -> dict:
+    """A warehouse with every table of the schema (empty) and fixture rows: real public programs with earnings,
+    one audited program, synthetic demonstration programs, and (``with_answers``) the contract's answer tables."""
+    from schemas.generate import all_ddl
+
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(all_ddl())
+        con.execute("INSERT INTO core_warehouse__snapshot (warehouse_snapshot_id, run_id, built_at) "
+                    "VALUES ('f1x7ure0000000ab', 'fixture-run', TIMESTAMP '2026-11-21 12:00:00')")
+        for src in ("census_pseo", "college_scorecard"):
+            con.execute("INSERT INTO core_ingest__sources (data_origin, source_status, snapshot_id, fetched_at, snapshot_age_days) "
+                        "VALUES (?, 'bundled', '2026-11-01T000000Z-bundled', TIMESTAMP '2026-11-01 00:00:00', 20)", [src])
+        _program(con, REAL_ID, REAL_NAME, REAL_INSTITUTION, "masters", "public_records", "public_records", False, "masters")
+        _program(con, BACH_ID, "Data Science (Bachelor's degree, CIP 30.70)", REAL_INSTITUTION, "bachelors", "public_records",
+                 "public_records", False, "bachelors")
+        for (src, years), (p25, med, p75, n) in EARNINGS.items():
+            for measure, value in (("earnings_p25", p25), ("earnings_median", med), ("earnings_p75", p75)):
+                _outcome(con, REAL_ID, src, measure, years, "2016-2018", value, n)
+        _outcome(con, REAL_ID, "college_scorecard", "debt_median", 0, "2018-2019", 31000.0, 25, unit="usd", mixed=False)
+        states = ("CO", "TX", "NY", "CA", "WA")
+        for i in range(N_PUBLIC):
+            level = ("masters", "bachelors", "doctoral")[i % 3]
+            pid = f"ipeds-{900000 + i}-1107-{level}"
+            words = {"masters": "Master's degree", "bachelors": "Bachelor's degree", "doctoral": "Research doctorate"}[level]
+            _program(con, pid, f"Computer Science (CIP 11.07, {words})", f"Institution {i:02d} University",
+                     {"doctoral": "phd"}.get(level, level), "public_records", "public_records", False, level, states[i % 5], "11.07")
+            if i % 4:  # three in four publish earnings
+                for years in (1, 5, 10):
+                    base = 50000.0 + 1000 * i + 8000 * years
+                    for measure, v in (("earnings_p25", base * 0.8), ("earnings_median", base), ("earnings_p75", base * 1.25)):
+                        _outcome(con, pid, "census_pseo", measure, years, "all", v, 30 + i)
+        for i in range(N_SYNTHETIC):
+            _program(con, f"bootcamp-synthetic-{i}", f"Synthetic Bootcamp {i}", "Demo Academy", "bootcamp", "curated", "synthetic", True)
+        _program(con, "turing-be-2016", "Back-End Engineering", "Turing School", "bootcamp", "outcome_reports", "audited_report", False)
+        for cls, n in (("audited_report", 1), ("synthetic", N_SYNTHETIC)):
+            con.execute("INSERT INTO out_reports__pathway_medians (data_origin_class, pathway, pathway_programs_count, "
+                        "pathway_programs_published_count, pathway_median_salary_usd) VALUES (?, 'bootcamp', ?, 0, NULL)", [cls, n])
+        if with_answers:
+            add_answer_tables(con)
+        n_programs = con.execute("SELECT count(*) FROM core_programs__programs").fetchall()[0][0]
+        notices = {r[0]: bool(r[1]) for r in con.execute("SELECT program_id, is_synthetic FROM out_reports__program_notices").fetchall()}
+    finally:
+        con.close()
+    return {"warehouse": path, "n_programs": n_programs, "notices": notices}
+
+
+def add_answer_tables(con: duckdb.DuckDBPyConnection) -> None:
     _ddl(con, "out_public__program_premium", {
         "program_id": "VARCHAR", "bachelor_program_id": "VARCHAR", "data_origin": "VARCHAR", "years_after_graduation": "INTEGER",
         "grad_cohort": "VARCHAR", "dollar_year": "INTEGER", "constant_dollar_year": "INTEGER", "graduate_median_earnings_usd": "DOUBLE",
@@ -118,20 +161,22 @@ def add_fixture_rows(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @pytest.fixture(scope="module")
-def pages_env(report_env, tmp_path_factory) -> dict:
+def pages_env(tmp_path_factory) -> dict:
     work = tmp_path_factory.mktemp("pages")
-    wh = work / "outcomes.duckdb"
-    shutil.copyfile(report_env["warehouse"], wh)
-    con = duckdb.connect(str(wh))
-    try:
-        add_fixture_rows(con)
-        n_programs = con.execute("SELECT count(*) FROM core_programs__programs").fetchall()[0][0]
-        notices = {r[0]: bool(r[1]) for r in con.execute("SELECT program_id, is_synthetic FROM out_reports__program_notices").fetchall()}
-    finally:
-        con.close()
+    env = build_fixture_warehouse(work / "outcomes.duckdb")
     out = work / "reports"
-    result = build_reports(wh, out)
-    return {"out": out, "result": result, "n_programs": n_programs, "notices": notices, "warehouse": wh}
+    env.update(out=out, result=build_reports(env["warehouse"], out))
+    return env
+
+
+@pytest.fixture(scope="module")
+def bare_env(tmp_path_factory) -> dict:
+    """The same warehouse without the answer tables (built by another step)."""
+    work = tmp_path_factory.mktemp("pages-bare")
+    env = build_fixture_warehouse(work / "outcomes.duckdb", with_answers=False)
+    out = work / "reports"
+    env.update(out=out, result=build_reports(env["warehouse"], out))
+    return env
 
 
 def index_data(out: Path) -> dict:
@@ -251,8 +296,8 @@ def test_real_masters_page_shows_trajectory_chart_premium_and_payback(pages_env)
     assert float(page.values["outcomes.college_scorecard.debt_median.2018-2019"]) == 31000
 
 
-def test_pages_say_in_one_line_what_is_missing_without_the_answer_tables(report_env):
-    out = report_env["out"]
+def test_pages_say_in_one_line_what_is_missing_without_the_answer_tables(bare_env):
+    out = bare_env["out"]
     pid = next(p.stem for p in sorted((out / "programs").glob("ipeds-*-masters.html")))
     html = (out / "programs" / f"{pid}.html").read_text(encoding="utf-8")
     assert "Not shown: this warehouse has no table out_public__program_premium" in html
