@@ -61,10 +61,23 @@ def _table_rows(dom: str) -> list[str]:
     return re.findall(r"<tr>(.*?)</tr>", body, re.S)
 
 
-def test_index_lists_real_programs_by_default_and_finds_a_program_by_name(report_env, chromium, tmp_path):
+@pytest.fixture(scope="module")
+def pages_env(tmp_path_factory) -> dict:
+    """The fixture warehouse of tests/reports/test_pages.py (real, audited and synthetic programs, the answer tables)."""
+    from flows.reports import build_reports
+    from tests.reports.test_pages import build_fixture_warehouse
+
+    work = tmp_path_factory.mktemp("pages-browser")
+    env = build_fixture_warehouse(work / "outcomes.duckdb")
+    env["out"] = work / "reports"
+    build_reports(env["warehouse"], env["out"])
+    return env
+
+
+def test_index_lists_real_programs_by_default_and_finds_a_program_by_name(pages_env, chromium, tmp_path):
     import re
 
-    out = report_env["out"]
+    out = pages_env["out"]
     data = (out / "assets" / "programs-data.js").read_text(encoding="utf-8")
     doc = json.loads(data[data.index("= ") + 2:].rstrip().rstrip(";"))
     col = {c: i for i, c in enumerate(doc["columns"])}
@@ -94,12 +107,15 @@ def test_index_lists_real_programs_by_default_and_finds_a_program_by_name(report
     assert not re.search(r'id="synthetic-banner"[^>]*hidden', dom)
 
 
-def test_public_program_page_and_overview_render_offline(report_env, chromium, tmp_path):
-    out = report_env["out"]
-    pid = next(p.stem for p in sorted((out / "programs").glob("ipeds-*-masters.html")))
-    page = out / "programs" / f"{pid}.html"
+def test_public_program_page_and_overview_render_offline(pages_env, chromium, tmp_path):
+    from tests.reports.test_pages import REAL_ID
+
+    out = pages_env["out"]
+    page = out / "programs" / f"{REAL_ID}.html"
     shot = tmp_path / "public.png"
     run(chromium, tmp_path, "--hide-scrollbars", f"--screenshot={shot}", "--window-size=390,844", page.as_uri())
     assert shot.stat().st_size > 5000
+    dom = run(chromium, tmp_path, "--dump-dom", page.as_uri())
+    assert "Years after graduation" in dom and "$121,000" in dom and "Real program" in dom
     dom = run(chromium, tmp_path, "--dump-dom", (out / "overview.html").as_uri())
     assert "Is a master's in machine learning / computer science / data science worth it?" in dom.replace("&#39;", "'")
