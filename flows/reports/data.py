@@ -9,10 +9,10 @@ ISO text). Choosing rows (which grain, which program) is the only logic.
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 import duckdb
 
