@@ -23,11 +23,13 @@ from markupsafe import Markup, escape
 
 from flows import settings
 from flows.reports import charts
-from flows.reports.data import WarehouseFigures, load_warehouse, program_figures
+from flows.reports.data import WarehouseFigures, is_public, load_warehouse, program_figures, public_program_figures
 from schemas.tables.stats import NACE_SAME_AS_CIRR, PUBLISHED_NACE
-from schemas.vocab import CIRR_CATEGORIES, NACE_CATEGORIES
+from flows.sources.public_programs import CIP2_TITLES, CREDENTIAL_WORDS
+from schemas.vocab import CIRR_CATEGORIES, DATA_ORIGIN_CLASSES, NACE_CATEGORIES
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"  # shared CSS and JS, copied to <out>/assets/
 MARKER = ".outcomes-reports"  # a folder holding this file is a report set this module may replace
 KEEP = (".gitkeep",)
 METHODOLOGY = Path("docs") / "METHODOLOGY.md"
@@ -73,9 +75,9 @@ def fmt(value, kind: str = "num") -> str:
 def fig(value, name: str, kind: str = "num", missing: str = "n/a") -> Markup:
     """One figure with its machine-readable value: <data data-field=... value=...>text</data>."""
     if value is None:
-        return Markup('<data class="fig na" data-field="{}" value="">{}</data>').format(name, missing)
+        return Markup(f'<data class="fig na" data-field="{escape(name)}" value="">{escape(missing)}</data>')
     raw = repr(value) if isinstance(value, float) else str(value)
-    return Markup('<data class="fig" data-field="{}" value="{}">{}</data>').format(name, raw, fmt(value, kind))
+    return Markup(f'<data class="fig" data-field="{escape(name)}" value="{escape(raw)}">{escape(fmt(value, kind))}</data>')
 
 
 def suppressed(row: dict | None, name: str) -> Markup:
@@ -85,17 +87,32 @@ def suppressed(row: dict | None, name: str) -> Markup:
                   '<span class="reason">({})</span>').format(name, reason)
 
 
-def json_for_html(obj) -> Markup:
-    """JSON safe inside <script type="application/json">: '<', '>' and '&' as \\u escapes (no '</script>')."""
-    text = json.dumps(obj, allow_nan=False, ensure_ascii=False, sort_keys=True)
+def json_for_html(obj, compact: bool = False) -> Markup:
+    """JSON safe inside a <script> element or a script file: '<', '>' and '&' as \\u escapes (no '</script>')."""
+    text = json.dumps(obj, allow_nan=False, ensure_ascii=False, sort_keys=not compact,
+                      separators=(",", ":") if compact else None)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return Markup(text)
 
 
+#: Display names of data origins (labels only; the code stays beside them where a page lists sources).
+SOURCE_NAMES = {
+    "college_scorecard": "College Scorecard", "census_pseo": "Census PSEO", "colorado_roi": "Colorado ROI study",
+    "bls_oews": "BLS OEWS", "bls_oews_release": "BLS OEWS release", "nsf_ncses": "NSF NCSES", "fivethirtyeight": "FiveThirtyEight",
+    "kaggle_2017": "Kaggle 2017 survey", "freecodecamp_2016": "freeCodeCamp 2016 survey", "outcome_reports": "Published outcome reports",
+    "public_records": "Public records", "curated": "Curated records", "program_links": "Program links",
+}
+
+
+def source_name(origin: str | None) -> str:
+    return SOURCE_NAMES.get(origin or "", str(origin or "unknown").replace("_", " "))
+
+
 def make_env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(fig=fig, fmt=fmt, suppressed=suppressed, CIRR=CIRR_CATEGORIES,
+    env.globals.update(fig=fig, fmt=fmt, suppressed=suppressed, source_name=source_name, CREDENTIAL_WORDS=CREDENTIAL_WORDS,
+                       ORIGIN_CLASSES=DATA_ORIGIN_CLASSES, CIRR=CIRR_CATEGORIES,
                        NACE={c: NACE_CATEGORIES[c] for c in PUBLISHED_NACE}, NACE_SAME_AS_CIRR=NACE_SAME_AS_CIRR)
     env.filters["fmt"] = fmt
     env.filters["label"] = lambda v: "unknown" if v is None else str(v).replace("_", " ")
@@ -244,37 +261,243 @@ def _methodology_page(env: Environment, ctx: dict) -> str | None:
     return env.get_template("methodology.html.j2").render(body=Markup(html), **ctx)
 
 
+# --- public programs ---------------------------------------------------------------------------
+EARNINGS = {"earnings_p25": "p25", "earnings_median": "median", "earnings_p75": "p75"}
+OTHER_MEASURES = {"debt_median": ("Median debt at completion", "usd"), "debt_monthly_payment": ("Median monthly loan payment", "usd"),
+                  "completers": ("Completers", "int"), "wage_record_share": ("Share of completers with wage records", "pct")}
+#: Order in which the index picks the one source whose earnings a program's row shows (never mixed in a row).
+INDEX_SOURCE_ORDER = ("college_scorecard", "census_pseo", "colorado_roi")
+COST_ROWS = [("Tuition a year", "tuition_per_year_usd", "usd"), ("Years of study", "study_years", "num"),
+             ("Tuition in total", "tuition_total_usd", "usd"), ("Earnings forgone while studying", "forgone_earnings_usd", "usd"),
+             ("Loan interest", "loan_interest_usd", "usd"), ("Total cost", "total_cost_usd", "usd"),
+             ("Earnings after the program", "earnings_usd", "usd"), ("Earnings without it (counterfactual)", "counterfactual_earnings_usd", "usd"),
+             ("Annual gain", "annual_gain_usd", "usd"), ("Median debt", "debt_median_usd", "usd"),
+             ("Debt to earnings", "debt_to_earnings_ratio", "ratio"), ("Monthly loan payment", "monthly_loan_payment_usd", "usd"),
+             ("Loan payment as a share of income", "payment_to_income_share", "pct")]
+
+
+def _why(o: dict) -> str:
+    """Text of a figure a publisher did not give (never a zero)."""
+    if o.get("value") is not None and o.get("value_constant_dollars") is None and str(o.get("value_unit", "")).startswith("usd"):
+        return "n/a (dollar year unknown)"
+    return str(o.get("value_status") or "not published").replace("_", " ")
+
+
+def public_earnings_rows(outcomes: list[dict]) -> list[dict]:
+    """Earnings rows of one program, one per source x cohort x horizon, p25 / median / p75 side by side."""
+    rows: dict[tuple, dict] = {}
+    for o in outcomes:
+        part = EARNINGS.get(o["measure"])
+        if part is None:
+            continue
+        key = (o["data_origin"], o["grad_cohort"], o["years_after_graduation"])
+        e = rows.setdefault(key, {"data_origin": key[0], "name": source_name(key[0]), "grad_cohort": key[1], "years": key[2],
+                                  "p25": None, "median": None, "p75": None, "n": None, "p25_why": "not published",
+                                  "median_why": "not published", "p75_why": "not published",
+                                  "constant_dollar_year": o.get("constant_dollar_year"), "mixed": bool(o.get("cohorts_differ_across_horizons"))})
+        e[part] = o.get("value_constant_dollars")
+        e[part + "_why"] = _why(o)
+        if part == "median":
+            e["n"] = o.get("value_count")
+    return sorted(rows.values(), key=lambda e: (e["data_origin"], e["years"], e["grad_cohort"] or ""))
+
+
+def _cohort_rank(e: dict) -> tuple:
+    return (e["grad_cohort"] == "all", e["grad_cohort"] or "")
+
+
+def latest_by_horizon(earnings: list[dict], origin: str) -> dict[int, dict]:
+    """One row per horizon of one source (the chart's and the index's points): the source's pooled cohort
+    ('all', Census PSEO) where it publishes one, else its latest cohort."""
+    out: dict[int, dict] = {}
+    for e in earnings:
+        if e["data_origin"] == origin and (e["years"] not in out or _cohort_rank(e) > _cohort_rank(out[e["years"]])):
+            out[e["years"]] = e
+    return out
+
+
+def public_context(f: dict, sources: dict[str, dict]) -> dict:
+    prog, pp = f["program"], f["public_program"] or {}
+    earnings = public_earnings_rows(f["public_outcomes"])
+    year = next((e["constant_dollar_year"] for e in earnings if e["constant_dollar_year"]), None)
+    origins = sorted({e["data_origin"] for e in earnings}, key=lambda o: (INDEX_SOURCE_ORDER + (o,)).index(o))
+    series = []
+    for o in origins:
+        chosen = sorted(latest_by_horizon(earnings, o).items())
+        pts = [(float(h), e["p25"], e["median"], e["p75"]) for h, e in chosen]
+        cohorts = {e["grad_cohort"] for _, e in chosen}
+        label = (f"{source_name(o)}, " + ("all cohorts pooled" if cohorts == {"all"} else f"cohort {cohorts.pop()}"
+                                          if len(cohorts) == 1 else "latest cohort at each horizon"))
+        if any(p[2] is not None for p in pts):
+            series.append((label, pts))
+    chart = None
+    if series:
+        chart = charts.trajectory_chart(
+            f"Earnings trajectory of {prog['program_name']} at {prog['institution_name']}",
+            f"Annual earnings 25th percentile, median and 75th percentile by years after graduation, in {year} dollars, "
+            "per source (its pooled cohort where published, else its latest cohort); the data table follows the chart.",
+            series, y_label=f"Annual earnings ({year} US$)")
+    other = [{"data_origin": o["data_origin"], "name": source_name(o["data_origin"]), "measure": o["measure"],
+              "label": OTHER_MEASURES[o["measure"]][0], "kind": OTHER_MEASURES[o["measure"]][1], "grad_cohort": o["grad_cohort"],
+              "value": o["value_constant_dollars"] if OTHER_MEASURES[o["measure"]][1] == "usd" else o["value"],
+              "n": o["value_count"], "why": _why(o)}
+             for o in f["public_outcomes"] if o["measure"] in OTHER_MEASURES]
+    used = [o.strip() for o in (pp.get("public_sources") or "").split(";") if o.strip()]
+    return {"earnings": earnings, "chart": chart, "dollar_year": year, "other": other,
+            "mixed_cohorts": ", ".join(sorted({e["name"] for e in earnings if e["mixed"]})),
+            "graduate": prog.get("pathway") in ("masters", "phd"),
+            "sources": [{"name": source_name(o), **{k: (sources.get(o) or {}).get(k) for k in ("snapshot_id", "fetched_at")}} for o in used]}
+
+
+# --- the index's program list ------------------------------------------------------------------
+INDEX_COLUMNS = ("id", "name", "institution", "state", "pathway", "cip", "origin_class", "synthetic", "earnings_source",
+                 "earnings_1y", "earnings_5y", "earnings_10y", "earnings_n", "debt", "in_field_180d", "salary", "payback", "graduates")
+
+
+def index_row(wf: WarehouseFigures, program: dict, strings: dict[str, int]) -> list:
+    """One program of the index list: figures as read from the tables, texts as indexes into a string table."""
+    def sid(text):
+        return None if text is None else strings.setdefault(text, len(strings))
+    pid = program["program_id"]
+    notice = wf.notices.get(pid) or {}
+    src = e1 = e5 = e10 = n = debt = None
+    if is_public(program):
+        earnings = public_earnings_rows(wf.public_outcomes.get(pid, []))
+        for origin in INDEX_SOURCE_ORDER + tuple(sorted({e["data_origin"] for e in earnings})):
+            by_h = latest_by_horizon(earnings, origin)
+            if any(e["median"] is not None for e in by_h.values()):
+                src = origin
+                e1, e5, e10 = ((by_h.get(h) or {}).get("median") for h in (1, 5, 10))
+                n = next((by_h[h]["n"] for h in sorted(by_h) if by_h[h]["median"] is not None), None)
+                break
+        debt = next((o["value_constant_dollars"] for o in wf.public_outcomes.get(pid, []) if o["measure"] == "debt_median"
+                     and o["value_constant_dollars"] is not None), None)
+    c = wf.costs.get(pid)
+    published = c is not None and not c.get("is_suppressed")
+    pc = wf.public_costs.get(pid) or {}
+    payback = c.get("payback_years") if published else pc.get("payback_years")
+    def r(v, digits):  # display precision of the list (the page shows the table's value)
+        return None if v is None else (round(v) if digits == 0 else round(v, digits))
+    row = [pid, sid(program["program_name"]), sid(program["institution_name"]), program.get("state_code"), program.get("pathway"),
+           program.get("cip_code"), notice.get("data_origin_class"), 1 if notice.get("is_synthetic") else 0, src, r(e1, 0), r(e5, 0),
+           r(e10, 0), n, r(debt, 0), r(c.get("employed_in_field_180d_rate"), 4) if published else None,
+           r(c.get("median_base_salary_usd"), 0) if published else None, r(payback, 2), c.get("graduates") if published else None]
+    while row[-1] is None:  # trailing empty cells are left out (a shorter row reads as null)
+        row.pop()
+    return row
+
+
+def index_data_js(wf: WarehouseFigures) -> str:
+    """The index's program list as a script (loads from file:// where fetch of JSON cannot): JSON, '<' escaped."""
+    strings: dict[str, int] = {}
+    rows = [index_row(wf, p, strings) for p in wf.programs]
+    doc = {"columns": list(INDEX_COLUMNS), "strings": list(strings), "rows": rows,
+           "sources": {o: source_name(o) for o in INDEX_SOURCE_ORDER},
+           "cip_families": CIP2_TITLES, "origin_classes": {k: v.split(" (")[0].split(":")[0] for k, v in DATA_ORIGIN_CLASSES.items()},
+           "warehouse_snapshot_id": wf.snapshot["warehouse_snapshot_id"]}
+    return "/* Program list of index.html (generated; JSON data). */\nwindow.OUTCOMES_INDEX = " + str(json_for_html(doc, compact=True)) + ";\n"
+
+
+# --- the overview page -------------------------------------------------------------------------
+#: Sections of the overview, in page order (out_answers__statements.section).
+OVERVIEW_SECTIONS = (
+    ("peer_outcomes", "What graduates of these programs earn"), ("premium", "Premium over a bachelor's degree"),
+    ("cost", "What it costs"), ("payback", "How long it takes to pay back"), ("loan_risk", "Loan risk"),
+    ("flexible_options", "Flexible (online) options"), ("part_time_options", "Part-time options"),
+    ("alternatives", "Alternatives to a master's"),
+)
+UNIT_KIND = {"usd": "usd", "ratio": "ratio", "years": "years", "share": "pct", "count": "int"}
+
+
+def overview_context(wf: WarehouseFigures) -> dict:
+    missing = [t for t in ("out_answers__statements", "out_answers__peer_earnings") if t not in wf.present]
+    by_section: dict[str, list[dict]] = {}
+    for st in wf.statements:
+        by_section.setdefault(st["section"], []).append(st)
+    for rows in by_section.values():
+        rows.sort(key=lambda r: (r["ordinal"] if r["ordinal"] is not None else 1 << 30, r["statement_id"]))
+    groups: dict[tuple, list[dict]] = {}
+    for r in wf.peer_earnings:
+        groups.setdefault((r["cip_family"], r["credential_level"]), []).append(r)
+    peer = []
+    for (family, level), rows in groups.items():
+        year = next((r["constant_dollar_year"] for r in rows if r.get("constant_dollar_year")), None)
+        series = []
+        for origin in sorted({r["data_origin"] for r in rows}, key=lambda o: (INDEX_SOURCE_ORDER + (o,)).index(o)):
+            pts = [(float(r["years_after_graduation"]), r["p25_usd"], r["median_usd"], r["p75_usd"])
+                   for r in rows if r["data_origin"] == origin]
+            if any(p[2] is not None for p in pts):
+                series.append((source_name(origin), pts))
+        chart = charts.trajectory_chart(
+            f"Median earnings of real {str(level).replace('_', ' ')} programs in CIP {family}: spread across programs",
+            f"Across programs, the 25th percentile, median and 75th percentile of each program's median earnings, by years after "
+            f"graduation, in {year} dollars, per source; the data table follows.",
+            series, y_label=f"Program median earnings ({year} US$)") if series else None
+        peer.append({"cip_family": family, "credential_level": level, "rows": rows, "chart": chart, "dollar_year": year})
+    unknown = sorted(set(by_section) - {k for k, _ in OVERVIEW_SECTIONS})
+    return {"sections": OVERVIEW_SECTIONS + tuple((k, k.replace("_", " ").capitalize()) for k in unknown),
+            "by_section": by_section, "peer": peer, "missing": missing, "unit_kind": UNIT_KIND}
+
+
 def render_reports(wf: WarehouseFigures, tmp: Path) -> tuple[list[Path], list[Path]]:
     env = make_env()
     page_t = env.get_template("program.html.j2")
+    public_t = env.get_template("public_program.html.j2")
     (tmp / "programs").mkdir(parents=True)
+    assets = tmp / "assets"
+    assets.mkdir()
+    for path in sorted(STATIC.iterdir()):
+        if path.suffix in (".css", ".js"):
+            shutil.copyfile(path, assets / path.name)
     base = {"snapshot": wf.snapshot, "sources": wf.sources}
     methodology = _methodology_page(env, {**base, "root": "", "has_methodology": True})
     if methodology:
         (tmp / "methodology.html").write_text(methodology, encoding="utf-8")
-    pages, jsons, index_rows = [], [], []
+    common = {**base, "has_methodology": bool(methodology)}
+    sources_by_origin = {s["data_origin"]: s for s in wf.sources}
+    (tmp / "sources.html").write_text(env.get_template("sources.html.j2").render(root="", **common), encoding="utf-8")
+    (assets / "shared.json").write_text(json.dumps({"snapshot": wf.snapshot, "sources": wf.sources, "pathways": wf.pathways},
+                                                allow_nan=False, ensure_ascii=False, sort_keys=True, indent=1), encoding="utf-8")
+    pathways_of = {}
+    for pw in wf.pathways:
+        pathways_of.setdefault(pw["data_origin_class"], []).append(pw)
+    pages, jsons = [], []
+    dumps = json.JSONEncoder(allow_nan=False, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
     for program in wf.programs:
-        f = program_figures(wf, program)
         pid = program["program_id"]
-        doc = json.dumps(f, allow_nan=False, ensure_ascii=False, sort_keys=True, indent=1)
+        if is_public(program):
+            f = public_program_figures(wf, program)
+            html = public_t.render(f=f, pub=public_context(f, sources_by_origin), present=wf.present, cost_rows=COST_ROWS,
+                                   root="../", **common)
+        else:
+            f = program_figures(wf, program)
+            cls = (f["notice"] or {}).get("data_origin_class")
+            html = page_t.render(f=f, charts=program_charts(f), source_of=sources_by_origin, pathways=pathways_of.get(cls, []),
+                                 root="../", **common)
         jp = tmp / f"{pid}.json"
-        jp.write_text(doc, encoding="utf-8")
-        html = page_t.render(f=f, charts=program_charts(f), figures_json=json_for_html(f), root="../",
-                             has_methodology=bool(methodology), **base)
+        jp.write_text(dumps(f), encoding="utf-8")
         hp = tmp / "programs" / f"{pid}.html"
         hp.write_text(html, encoding="utf-8")
         pages.append(hp)
         jsons.append(jp)
-        index_rows.append({"program": program, "costs": f["costs"], "notice": f["notice"], "placement": f["placement"]})
-    index = env.get_template("index.html.j2").render(rows=index_rows, pathways=wf.pathways, root="",
-                                                     has_methodology=bool(methodology), **base)
+    (assets / "programs-data.js").write_text(index_data_js(wf), encoding="utf-8")
+    real_pw = [pw for pw in wf.pathways if pw["data_origin_class"] != "synthetic"]
+    synth_pw = [pw for pw in wf.pathways if pw["data_origin_class"] == "synthetic"]
+    synthetic_notice = next((n["data_notice"] for n in wf.notices.values() if n.get("is_synthetic") and n.get("data_notice")), None)
+    index = env.get_template("index.html.j2").render(real_pathways=real_pw, synthetic_pathways=synth_pw,
+                                                     synthetic_notice=synthetic_notice, root="", **common)
     (tmp / "index.html").write_text(index, encoding="utf-8")
+    overview = env.get_template("overview.html.j2").render(o=overview_context(wf), root="", **common)
+    (tmp / "overview.html").write_text(overview, encoding="utf-8")
     (tmp / MARKER).write_text(f"report set built from warehouse snapshot {wf.snapshot['warehouse_snapshot_id']}\n")
     return pages, jsons
 
 
-def build_reports(warehouse_path: Path | str | None = None, out_dir: Path | str | None = None) -> ReportResult:
-    """Build every report from the published warehouse (read-only) into ``out_dir`` (replaced as a whole)."""
+def build_reports(warehouse_path: Path | str | None = None, out_dir: Path | str | None = None, *,
+                  limit: int | None = None) -> ReportResult:
+    """Build every report from the published warehouse (read-only) into ``out_dir`` (replaced as a whole).
+
+    ``limit``: only the first N programs by id (the benchmark's fixed page count)."""
     t0 = time.perf_counter()
     warehouse_path = Path(warehouse_path) if warehouse_path else settings.warehouse_path()
     out_dir = Path(out_dir) if out_dir else settings.reports_dir()
@@ -283,7 +506,7 @@ def build_reports(warehouse_path: Path | str | None = None, out_dir: Path | str 
     _check_replaceable(out_dir)
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
-        wf = load_warehouse(con)
+        wf = load_warehouse(con, limit)
     finally:
         con.close()
     out_dir.parent.mkdir(parents=True, exist_ok=True)

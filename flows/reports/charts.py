@@ -140,3 +140,65 @@ def heatmap(title: str, desc: str, rows: list[str], cols: list[str], cells: dict
             parts.append(f'<rect x="{label_w + cw * j:.1f}" y="{top + ch * i}" width="{cw - 2:.1f}" height="{ch - 2}" fill="{fill}"/>')
             parts.append(_text(label_w + cw * j + cw / 2, top + ch * i + ch / 2 + 4, text, "middle", fill=ink))
     return Markup(head + "".join(parts) + "</svg>")
+
+
+#: Colours of the sources of a trajectory chart, in legend order (dark enough on white for text, 4.5:1).
+SERIES = ("#1f5fa8", "#b8461b", "#2e7d32", "#6a3d9a", "#8c6d00")
+
+
+def trajectory_chart(title: str, desc: str, series: list[tuple[str, list[tuple[float, float | None, float | None, float | None]]]],
+                     y_label: str, x_label: str = "Years after graduation", height: int = 250, width: int = 360) -> Markup:
+    """Earnings over years after graduation, one series per source.
+
+    ``series``: (legend label, points) with points (years, p25, median, p75); a None median draws no
+    dot (the table says why). The median is a dot joined by a line across a source's horizons; p25 to
+    p75 is a vertical bar. Sources are offset a little along x so that their bars never overlap.
+    Fixed pixel size (width and height attributes, text at 12 px), narrow enough for a phone: the page's
+    CSS only shrinks it on screens narrower than ``width``.
+    """
+    left, right, top, legend_h = 64, 16, 28, 18 * len(series) + 4
+    bottom = 44
+    plot_h = height - top - bottom - legend_h
+    n = next(_ids)
+    tid, did = f"chart-t{n}", f"chart-d{n}"
+    parts = [f'<svg class="chart fixed" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+             f'aria-labelledby="{tid} {did}" xmlns="http://www.w3.org/2000/svg">'
+             f'<title id="{tid}">{escape(title)}</title><desc id="{did}">{escape(desc)}</desc>']
+    xs = sorted({p[0] for _, pts in series for p in pts}) or [1.0]
+    values = [v for _, pts in series for p in pts for v in p[1:] if v is not None]
+    vmax = max(values) if values else 1.0
+    step = next(s for s in (5_000, 10_000, 20_000, 25_000, 50_000, 100_000, 250_000, 10**9) if vmax / s <= 6)
+    ymax = step * (int(vmax // step) + 1)
+    span_x = width - left - right
+    def x(years: float, k: int = 0) -> float:
+        pos = (xs.index(years) + 0.5) / len(xs)
+        return left + span_x * pos + (k - (len(series) - 1) / 2) * 14
+    def y(v: float) -> float:
+        return top + plot_h * (1 - v / ymax)
+    v = 0
+    while v <= ymax:
+        parts.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{width - right}" y2="{y(v):.1f}" stroke="{GRID}"/>')
+        parts.append(_text(left - 6, y(v) + 4, f"${v / 1000:,.0f}k", "end", fill=MUTED))
+        v += step
+    for yrs in xs:
+        parts.append(_text(x(yrs), top + plot_h + 16, f"{yrs:g}", "middle"))
+    parts.append(_text(left + span_x / 2, top + plot_h + 34, x_label, "middle"))
+    parts.append(f'<text x="14" y="{top + plot_h / 2:.1f}" text-anchor="middle" fill="{INK}" font-size="12" '
+                 f'transform="rotate(-90 14 {top + plot_h / 2:.1f})">{escape(y_label)}</text>')
+    for k, (label, pts) in enumerate(series):
+        colour = SERIES[k % len(SERIES)]
+        line = []
+        for yrs, p25, med, p75 in sorted(pts):
+            if p25 is not None and p75 is not None:
+                parts.append(f'<line x1="{x(yrs, k):.1f}" y1="{y(p25):.1f}" x2="{x(yrs, k):.1f}" y2="{y(p75):.1f}" '
+                             f'stroke="{colour}" stroke-width="6" stroke-opacity="0.35"/>')
+            if med is not None:
+                line.append(f"{x(yrs, k):.1f},{y(med):.1f}")
+                parts.append(f'<circle cx="{x(yrs, k):.1f}" cy="{y(med):.1f}" r="4" fill="{colour}"/>')
+        if len(line) > 1:
+            parts.append(f'<polyline points="{" ".join(line)}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        ly = height - legend_h + 18 * k + 12
+        parts.append(f'<rect x="{left}" y="{ly - 9}" width="12" height="10" fill="{colour}"/>')
+        parts.append(_text(left + 18, ly, label))
+    parts.append(_text(width - right, top - 10, "dot: median · bar: 25th to 75th percentile", "end", fill=MUTED))
+    return Markup("".join(parts) + "</svg>")

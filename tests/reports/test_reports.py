@@ -87,6 +87,7 @@ def test_report_set_written(report_env, con):
     n = con.execute("SELECT count(*) FROM core_programs__programs").fetchall()[0][0]
     assert result.programs == n == len(list((out / "programs").glob("*.html"))) == len(list(out.glob("*.json")))
     assert (out / "index.html").exists() and (out / "methodology.html").exists()
+    assert (out / "overview.html").exists() and (out / "sources.html").exists() and (out / "assets" / "report.css").exists()
     snap = con.execute("SELECT warehouse_snapshot_id FROM core_warehouse__snapshot").fetchall()[0][0]
     assert result.warehouse_snapshot_id == snap
     for page in (out / "programs").glob("*.html"):
@@ -188,21 +189,25 @@ def test_report_tables_respect_k_and_pass_their_models(con):
 
 def test_escaping_of_hostile_program_text(report_env):
     out, pid = report_env["out"], report_env["evil_id"]
-    for path in (out / "programs" / f"{pid}.html", out / "index.html"):
-        text = path.read_text(encoding="utf-8")
-        assert EVIL_NAME not in text and "<img src=x" not in text
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
-        assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in text
-        assert len(re.findall(r"<script", text, re.I)) == 1  # only the page's own script
-    page = (out / "programs" / f"{pid}.html").read_text(encoding="utf-8")
+    text = (out / "programs" / f"{pid}.html").read_text(encoding="utf-8")
+    assert EVIL_NAME not in text and "<img src=x" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in text
+    assert not re.findall(r"<script", text, re.I)  # the page's figures are its JSON file, not a copy inside the page
+    page = text
     assert re.search(r"<title id=\"chart-t\d+\">[^<]*&lt;script&gt;alert\(1\)", page)  # SVG titles
-    html = parse(out / "programs" / f"{pid}.html")
-    embedded = json.loads("".join(html.scripts))
-    assert embedded["program"]["program_name"] == EVIL_NAME  # JSON is data, escaped only for the HTML parser
-    assert json.loads((out / f"{pid}.json").read_text())["program"]["institution_name"] == EVIL_INSTITUTION
-    # data-text attribute of the index row holds the text escaped
+    doc = json.loads((out / f"{pid}.json").read_text())
+    assert doc["program"]["program_name"] == EVIL_NAME  # JSON is data
+    assert doc["program"]["institution_name"] == EVIL_INSTITUTION
+    # the index holds no program text: its list is a data file, JSON with '<' and '>' escaped
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'data-text="&lt;script&gt;alert(1)&lt;/script&gt; &#34;&gt;&lt;img' in index
+    assert EVIL_NAME not in index and "<img src=x" not in index
+    assert re.findall(r"<script[^>]*>", index) == ['<script src="assets/programs-data.js">', '<script src="assets/index.js">']
+    data = (out / "assets" / "programs-data.js").read_text(encoding="utf-8")
+    assert EVIL_NAME not in data and "<img" not in data
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in data
+    strings = json.loads(data[data.index("= ") + 2:].rstrip().rstrip(";"))["strings"]
+    assert EVIL_NAME in strings and EVIL_INSTITUTION in strings
 
 
 def test_escaping_helpers():

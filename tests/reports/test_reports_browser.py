@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 import shutil
 import subprocess
 
@@ -51,3 +52,70 @@ def test_index_and_program_page_render_key_figures(report_env, chromium, tmp_pat
     shot_index = tmp_path / "index.png"
     run(chromium, tmp_path, "--hide-scrollbars", f"--screenshot={shot_index}", "--window-size=390,844", (out / "index.html").as_uri())
     assert shot_index.stat().st_size > 5000
+
+
+def _table_rows(dom: str) -> list[str]:
+    import re
+
+    body = re.search(r'<table id="programs-table">.*?<tbody>(.*?)</tbody>', dom, re.S).group(1)
+    return re.findall(r"<tr>(.*?)</tr>", body, re.S)
+
+
+@pytest.fixture(scope="module")
+def pages_env(tmp_path_factory) -> dict:
+    """The fixture warehouse of tests/reports/test_pages.py (real, audited and synthetic programs, the answer tables)."""
+    from flows.reports import build_reports
+    from tests.reports.test_pages import build_fixture_warehouse
+
+    work = tmp_path_factory.mktemp("pages-browser")
+    env = build_fixture_warehouse(work / "outcomes.duckdb")
+    env["out"] = work / "reports"
+    build_reports(env["warehouse"], env["out"])
+    return env
+
+
+def test_index_lists_real_programs_by_default_and_finds_a_program_by_name(pages_env, chromium, tmp_path):
+    import re
+
+    out = pages_env["out"]
+    data = (out / "assets" / "programs-data.js").read_text(encoding="utf-8")
+    doc = json.loads(data[data.index("= ") + 2:].rstrip().rstrip(";"))
+    col = {c: i for i, c in enumerate(doc["columns"])}
+    real = [r for r in doc["rows"] if not r[col["synthetic"]]]
+    synthetic = [r for r in doc["rows"] if r[col["synthetic"]]]
+    assert real and synthetic
+    dom = run(chromium, tmp_path, "--virtual-time-budget=5000", "--dump-dom", (out / "index.html").as_uri())
+    rows = _table_rows(dom)
+    assert rows and all('class="badge real"' in r for r in rows), rows[:2]  # the default view: real programs only
+    assert f"{len(real):,} real programs match" in dom
+    assert re.search(r'id="synthetic-banner"[^>]*hidden', dom)
+    assert "Sorted by program name, A to Z" in dom
+    # a name search (the view kept in the address) finds a real program that is not on the first screen
+    target = real[-1]
+    query = doc["strings"][target[col["institution"]]]
+    dom = run(chromium, tmp_path, "--virtual-time-budget=5000", "--dump-dom",
+              (out / "index.html").as_uri() + "#q=" + quote(query) + "&sort=earnings_5y&dir=desc")
+    rows = _table_rows(dom)
+    assert any(f'href="programs/{target[col["id"]]}.html"' in r for r in rows)
+    assert all(query.lower() in re.sub(r"<[^>]+>", "", r).lower() for r in rows)
+    assert "Sorted by median earnings 5 years after graduation, highest first" in dom
+    # the synthetic set is shown on its own, under its warning
+    dom = run(chromium, tmp_path, "--virtual-time-budget=5000", "--dump-dom", (out / "index.html").as_uri() + "#origin=synthetic")
+    rows = _table_rows(dom)
+    assert rows and all('class="badge synthetic"' in r for r in rows)
+    assert f"{len(synthetic):,} synthetic demonstration programs match" in dom
+    assert not re.search(r'id="synthetic-banner"[^>]*hidden', dom)
+
+
+def test_public_program_page_and_overview_render_offline(pages_env, chromium, tmp_path):
+    from tests.reports.test_pages import REAL_ID
+
+    out = pages_env["out"]
+    page = out / "programs" / f"{REAL_ID}.html"
+    shot = tmp_path / "public.png"
+    run(chromium, tmp_path, "--hide-scrollbars", f"--screenshot={shot}", "--window-size=390,844", page.as_uri())
+    assert shot.stat().st_size > 5000
+    dom = run(chromium, tmp_path, "--dump-dom", page.as_uri())
+    assert "Years after graduation" in dom and "$121,000" in dom and "Real program" in dom
+    dom = run(chromium, tmp_path, "--dump-dom", (out / "overview.html").as_uri())
+    assert "Is a master's in machine learning / computer science / data science worth it?" in dom.replace("&#39;", "'")
