@@ -7,7 +7,7 @@ Prints, from one run (ratios matter more than seconds on a shared machine):
 - DuckDB alone loading the same CSV (``CREATE TABLE ... AS SELECT * FROM read_csv(...)``);
 - a plain pandas + Pandera script reading and validating the same CSV with the same model;
 - the ratios of the refresh (without Prefect start-up) to each baseline;
-- the time to write 5,000 program pages of a warehouse of the bundled data (goal: under 60 s).
+- the time to write 5,000 program pages of a warehouse of the bundled data (goal: under 60 s);
 - Prefect's orchestration cost of a small refresh (``--small-records``), measured twice: with the
   refresh's temporary server, and against a running server (``prefect server start``, what
   ``make server`` runs, started on a free port by the bench and stopped with its whole process
