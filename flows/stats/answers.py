@@ -505,9 +505,13 @@ def statements_frame(peer: pd.DataFrame, chosen: pd.DataFrame, premium: pd.DataF
     fcc = alternatives.get("freecodecamp")
     if fcc:
         s.add("alternatives", "bootcamp_survey.freecodecamp_2016", "Bootcamps (freeCodeCamp 2016 survey)",
-              f"Bootcamp finishers who answered the freeCodeCamp 2016 New Coder Survey and reported a salary (n={fcc['n']}) "
-              f"earned a median {_usd(fcc['median'])} (middle half {_usd(fcc['p25'])} to {_usd(fcc['p75'])}, nominal); "
-              f"{fcc['in_field']:.0%} of {fcc['graduates']} were employed in the field.",
+              f"Bootcamp finishers who answered the freeCodeCamp 2016 New Coder Survey and reported a salary"
+              + (f" (n={fcc['n']})" if fcc["n"] is not None else "") + " "
+              f"earned a median {_usd(fcc['median'])}"
+              + (f" (middle half {_usd(fcc['p25'])} to {_usd(fcc['p75'])}, nominal)" if fcc["p25"] is not None
+                 and fcc["p75"] is not None else " (nominal)")
+              + (f"; {fcc['in_field']:.0%} of {fcc['graduates']} were employed in the field." if fcc["in_field"] is not None
+                 and fcc["graduates"] is not None else "; the in-field share is withheld (disclosure protection)."),
               value=fcc["median"], low=fcc["p25"], high=fcc["p75"], unit="usd", n_programs=fcc.get("programs"),
               n_graduates=fcc["n"], source_name=SOURCE_NAMES["freecodecamp_2016"], source_date="2016",
               data_origin="freecodecamp_2016", caveat=SELF_REPORTED)
