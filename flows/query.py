@@ -228,8 +228,6 @@ def published_tables(path: Path | None = None, include_intermediate: bool = Fals
         names = [r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name").fetchall()]
         rows = []
-        if public_only:
-            names = public_tables(names)
         for name in names:
             if name.startswith("_") and not include_intermediate:
                 continue

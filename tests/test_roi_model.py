@@ -155,19 +155,19 @@ def _outlier_world():
 def test_salary_above_the_bound_is_left_out_and_counted():
     con = _outlier_world()
     build_out_tables(con, A)
-    s = con.execute("SELECT * FROM out_outcomes__salary WHERE stats_grouping = 'program'").df().iloc[0]
+    s = con.execute("SELECT * FROM out_outcomes__program_salary").df().iloc[0]
     assert s.salary_reported_count == 13 and s.salary_mean_usd == pytest.approx((sum(80_000 + 1000 * i for i in range(12)) + 90_000) / 13)
     r = con.execute("SELECT * FROM out_roi__program_costs").df().iloc[0]
     assert r.salary_outliers_count == 2 and r.median_base_salary_usd == pytest.approx(86_000)
     assert r.counterfactual_salary_usd == 50_000  # the 1.5M prior salary falls back to the baseline
     # Raising the bound lets both in: the mean moves by the 1.8M salary.
     build_out_tables(con, _with(**{"salary_plausibility.max_base_salary_usd": 2_000_000.0}))
-    s2 = con.execute("SELECT * FROM out_outcomes__salary WHERE stats_grouping = 'program'").df().iloc[0]
+    s2 = con.execute("SELECT * FROM out_outcomes__program_salary").df().iloc[0]
     assert s2.salary_reported_count == 14 and s2.salary_mean_usd > 200_000
     assert con.execute("SELECT salary_outliers_count FROM out_roi__program_costs").fetchall()[0][0] == 0
     # A bound by data origin overrides the default for that origin.
     build_out_tables(con, _with(**{"salary_plausibility.max_base_salary_usd_by_origin": {"curated": 89_000.0}}))
-    s3 = con.execute("SELECT * FROM out_outcomes__salary WHERE stats_grouping = 'program'").df().iloc[0]
+    s3 = con.execute("SELECT * FROM out_outcomes__program_salary").df().iloc[0]
     assert s3.salary_reported_count == 10  # 80k..89k
     assert R.max_base_salary_usd(A) == 1_000_000 and R.max_base_salary_usd(A, "curated") == 1_000_000
 

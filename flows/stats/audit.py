@@ -619,7 +619,12 @@ def write_back(cells: dict[tuple, Cell], where: dict, frames: dict[str, pd.DataF
                 continue
             for table, idx in where.get((cid, c), []):
                 df = frames[table]
-                if table in PROGRAM_COPIES:
+                if table in PROGRAM_COPIES and c in COUNT_COPIES:
+                    # A withheld count quoted beside the row's figures: only the quote goes (the row's
+                    # figures are computed from the rate and the salaries, not from the count).
+                    df[c] = df[c].astype(object)
+                    df.at[idx, c] = None
+                elif table in PROGRAM_COPIES:
                     if not bool(df.at[idx, "is_suppressed"]):
                         df.at[idx, "is_suppressed"] = True
                         df.at[idx, "suppression_reason"] = reason
@@ -643,6 +648,10 @@ def write_back(cells: dict[tuple, Cell], where: dict, frames: dict[str, pd.DataF
                             if b in df.columns:
                                 df[b] = df[b].astype(object)
                                 df.at[idx, b] = None
+
+
+#: Counts a per-program table quotes as a label ("from n graduates"): withholding one nulls the quote only.
+COUNT_COPIES = ("graduates", "salary_reported_count")
 
 
 # --------------------------------------------------------------------------- the step the refresh runs

@@ -82,8 +82,9 @@ def run_refresh(tmp: Path, api: str, curated: Path, warehouse: Path, *args: str,
                           capture_output=True, text=True, timeout=timeout)
 
 
-def refresh_ok(tmp: Path, api: str, curated: Path, warehouse: Path, *args: str, **env_extra: str) -> dict:
-    done = run_refresh(tmp, api, curated, warehouse, *args, **env_extra)
+def refresh_ok(tmp: Path, api: str, curated: Path, warehouse: Path, *args: str, timeout: float = 120,
+               **env_extra: str) -> dict:
+    done = run_refresh(tmp, api, curated, warehouse, *args, timeout=timeout, **env_extra)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 
@@ -104,6 +105,7 @@ def bundled_warehouse(tmp_path_factory, prefect_api):
     tmp = tmp_path_factory.mktemp("bundled")
     raw = bundled_raw_copy(tmp / "raw")
     warehouse = tmp / "warehouse" / "outcomes.duckdb"
+    # The bundled data's refresh includes the disclosure step's integer programs (about 100 s alone).
     summary = refresh_ok(tmp, prefect_api, raw / "curated", warehouse, OUTCOMES_RAW_DIR=str(raw),
-                         OUTCOMES_REPORTS_DIR=str(tmp / "reports"))
+                         OUTCOMES_REPORTS_DIR=str(tmp / "reports"), timeout=1200)
     return warehouse, summary

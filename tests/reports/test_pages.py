@@ -51,6 +51,8 @@ STATEMENTS = [  # section, id, ordinal, statement, value, unit, not_in_data
 
 
 def _ddl(con, table: str, cols: dict[str, str]) -> None:
+    """The table with exactly the contract's columns (replacing the schema's, which may carry more)."""
+    con.execute(f"DROP TABLE IF EXISTS {table}")
     con.execute(f"CREATE TABLE {table} ({', '.join(f'{c} {t}' for c, t in cols.items())})")
 
 
@@ -171,9 +173,13 @@ def pages_env(tmp_path_factory) -> dict:
 
 @pytest.fixture(scope="module")
 def bare_env(tmp_path_factory) -> dict:
-    """The same warehouse without the answer tables (built by another step)."""
+    """The same warehouse without the answer tables (a warehouse built before the answers step existed)."""
     work = tmp_path_factory.mktemp("pages-bare")
     env = build_fixture_warehouse(work / "outcomes.duckdb", with_answers=False)
+    with duckdb.connect(str(env["warehouse"])) as con:
+        for t in ("out_public__program_premium", "out_roi__public_program_costs", "out_answers__statements",
+                  "out_answers__peer_earnings"):
+            con.execute(f"DROP TABLE IF EXISTS {t}")
     out = work / "reports"
     env.update(out=out, result=build_reports(env["warehouse"], out))
     return env
