@@ -357,7 +357,7 @@ def audit_disclosure(
         frames, programs = au.read_public(con, assumptions=a)
     finally:
         con.close()
-    res = au.audit_frames(frames, programs, width, sample=sample)
+    res = au.audit_frames(frames, programs, width, small=min_cell_size(a), sample=sample)
     row = au.audit_row(res, width, min_cell_size(a)).iloc[0].to_dict()
     row["audited_at"] = str(row["audited_at"])
     row["exposed"] = [dict(relation=r, cell=list(map(str, c)), column=col, width=w) for r, c, col, w in res.exposed[:50]]

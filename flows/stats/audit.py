@@ -89,6 +89,8 @@ _PRIORITY = {**{c: 0 for c in FORMS if c.startswith(("cirr_", "nace_"))},
              "employed_in_field_180d_count": 3, "employed_in_field_count": 3,
              "employed_in_field_90d_denominator": 3, "employed_in_field_180d_denominator": 3, "salary_reported_count": 3,
              "cirr_denominator": 4, "graduates": 5}
+#: Minimum cell size when none is given (the configured one is [suppression] min_cell_size).
+DEFAULT_SMALL = 10
 #: Rate bounds: a published rate r of a withheld numerator gives r*den - tol <= num <= r*den + tol.
 RATE_TOLERANCE = 1e-6
 #: Upper bound of every atom in the integer program (no real cell comes near it).
@@ -265,21 +267,23 @@ class GroupModel:
             todo = todo[hi_v[todo] - lo_v[todo] < width]
             idle = idle + 1 if len(todo) == before else 0
         for i in set(range(len(targets))) - set(todo.tolist()):
-            out[targets[i]] = (round(hi_v[i] - lo_v[i]), "certified")
+            out[targets[i]] = (round(hi_v[i] - lo_v[i]), "certified", lo_v[i])
         for i in todo:
             t, c = targets[i], T[i]
             if hi_v[i] - lo_v[i] >= width:  # certified meanwhile by another count's witnesses
-                out[t] = (round(hi_v[i] - lo_v[i]), "certified")
+                out[t] = (round(hi_v[i] - lo_v[i]), "certified", lo_v[i])
                 continue
             lp_lo, lp_hi = self.solve(c, relaxed=True)[0], self.solve(-c, relaxed=True)[0]
             if lp_lo is not None and lp_hi is not None and c @ lp_hi - c @ lp_lo < width - 1e-6:
-                out[t] = (max(0, int(np.floor(c @ lp_hi + 1e-6) - np.ceil(c @ lp_lo - 1e-6))), "exposed-lp")
+                out[t] = (max(0, int(np.floor(c @ lp_hi + 1e-6) - np.ceil(c @ lp_lo - 1e-6))), "exposed-lp",
+                          float(np.ceil(c @ lp_lo - 1e-6)))
                 continue
             (lo_x, lo_ok), (hi_x, hi_ok) = self.solve(c), self.solve(-c)
             witness(lo_x); witness(hi_x)
             w = hi_v[i] - lo_v[i]
             w = round(w) if np.isfinite(w) else 0
-            out[t] = (w, "exact" if (lo_ok and hi_ok) else ("certified" if w >= width else "unproven"))
+            status = "exact" if (lo_ok and hi_ok) else ("certified" if w >= width else "unproven")
+            out[t] = (w, status, lo_v[i] if status == "exact" else -np.inf)
         return out
 
 
@@ -300,7 +304,7 @@ class AuditResult:
 
 
 def group_exposures(cells: list[Cell], relations: list[Relation], width: int, result: AuditResult | None = None,
-                    checked: set | None = None) -> list:
+                    checked: set | None = None, small: int = DEFAULT_SMALL) -> list:
     """Withheld counts of a group whose feasible range is narrower than ``width``: (cell, column, width)."""
     targets = [(c.cell_id, col) for c in cells for col in c.withheld()]
     if not targets:
@@ -309,7 +313,7 @@ def group_exposures(cells: list[Cell], relations: list[Relation], width: int, re
     zeros = [t for t in targets if zero_by_published_parent(t, cells, relations)]
     solve = [t for t in targets if t not in set(zeros)]
     widths = GroupModel(cells, relations).widths(solve, width) if solve else {}
-    widths.update({t: (width, "zero-parent") for t in zeros})
+    widths.update({t: (width, "zero-parent", 0.0) for t in zeros})
     if result is not None:
         for c in cells:
             if c.withheld() and c.cell_id not in checked:
@@ -317,7 +321,11 @@ def group_exposures(cells: list[Cell], relations: list[Relation], width: int, re
                 result.cells_checked += 1
         result.withheld_values += len(targets)
         result.bounds.extend(widths.values())
-    return [(cid, col, w) for (cid, col), (w, status) in widths.items() if w < width or status == "unproven"]
+    # Exposed: pinned within fewer than ``width`` values where it could be a small count (below ``small``,
+    # the minimum cell size). A count known to be at least ``small`` is one the threshold rule would
+    # publish (a complementary count withheld only to protect others).
+    return [(cid, col, w) for (cid, col), (w, status, lower) in widths.items()
+            if (w < width or status == "unproven") and lower < small]
 
 
 def zero_by_published_parent(target: tuple[tuple, str], cells: list[Cell], relations: list[Relation]) -> bool:
@@ -357,7 +365,7 @@ def groups_of(cells: dict[tuple, Cell], relations: list[Relation]) -> list[tuple
     return groups
 
 
-def audit(cells: dict[tuple, Cell], relations: list[Relation], width: int, sample: int | None = None,
+def audit(cells: dict[tuple, Cell], relations: list[Relation], width: int, sample: int | None = None, small: int = 10,
           seed: int = 0) -> AuditResult:
     """Feasible range of every withheld count in every group (or a random sample of ``sample`` groups)."""
     t0 = time.perf_counter()
@@ -370,10 +378,11 @@ def audit(cells: dict[tuple, Cell], relations: list[Relation], width: int, sampl
     checked: set = set()
     for g_cells, g_rels in groups:
         res.groups_checked += 1
-        for cid, col, w in group_exposures(g_cells, g_rels, width, result=res, checked=checked):
+        for cid, col, w in group_exposures(g_cells, g_rels, width, result=res, checked=checked, small=small):
             res.exposed.append((g_rels[0].name if g_rels else "cell", cid, col, w))
     # The smallest width: exact where a value was solved alone; a certified lower bound >= width otherwise.
-    res.min_width = min((w for w, _ in res.bounds), default=None)
+    # over the counts that could be small (a count known to be at least ``small`` needs no protection)
+    res.min_width = min((w for w, _, lower in res.bounds if lower < small), default=None)
     res.seconds = time.perf_counter() - t0
     return res
 
@@ -397,17 +406,24 @@ def _candidates(group_cells: list[Cell], cell_id: tuple, col: str, within: bool)
                 continue
             if not np.any(FORMS[other] * target):  # shares no unknown with the exposed count: tried last
                 own = c.cell_id == cell_id
-                rest.append((0 if own == within else 1, v == 0, _PRIORITY.get(other, 3), v, str(c.cell_id), other,
-                             c.cell_id))
+                rest.append((0 if own == within else 1, _IMPORTANCE.get(c.cell_id[0], 2), v == 0, _PRIORITY.get(other, 3),
+                             v, str(c.cell_id), other, c.cell_id))
                 continue
             own = c.cell_id == cell_id
             rank = (0 if own else 1) if within else (2 if own else (0 if other == col else 1))
-            cands.append((rank, v == 0, _PRIORITY.get(other, 3), v, str(c.cell_id), other, c.cell_id))
+            cands.append((rank, _IMPORTANCE.get(c.cell_id[0], 2), v == 0, _PRIORITY.get(other, 3), v, str(c.cell_id),
+                          other, c.cell_id))
     cands.sort()
     # A count can also be pinned from below by the sub-counts nested in it (or through a published rate):
     # when nothing overlapping is left, any published count of the group, own cell first when pinned within.
     return [(cid, other) for *_, other, cid in cands + sorted(rest)]
 
+
+#: Which cells give up a count first when a relation pins a withheld one: cross-program aggregates
+#: before a program's cohorts, years, prior degrees and roles, and those before the program itself
+#: (what a reader of a program page needs most).
+_IMPORTANCE = {"pathway_modality_pacing": 0, "prior_background": 0, "role": 0, "program_cohort": 1,
+               "program_year": 2, "program_prior": 2, "program_role": 2, "program_prior_rest": 2, "program": 3}
 
 _NESTED = {"in_field_90d": ("in_field_180d",) + IN_FIELD, "in_field_180d": IN_FIELD, "days_known": IN_FIELD,
            "salary_reported": IN_FIELD, "uplift_known": ("salary_reported",) + IN_FIELD,
@@ -424,11 +440,11 @@ def withhold(cell: Cell, col: str) -> None:
 
 
 def _protect_group(g_cells: list[Cell], g_rels: list[Relation], cells: dict[tuple, Cell], width: int,
-                   added: set) -> bool:
+                   added: set, small: int = 10) -> bool:
     """Withhold further counts of one group until none of its withheld counts is pinned; True if it withheld any."""
     changed = False
     while True:
-        exp = group_exposures(g_cells, g_rels, width)
+        exp = group_exposures(g_cells, g_rels, width, small=small)
         if not exp:
             return changed
         # One further count per exposed count and round (then solve again): few rounds per group.
@@ -447,7 +463,8 @@ def _protect_group(g_cells: list[Cell], g_rels: list[Relation], cells: dict[tupl
             raise RuntimeError(f"suppression: nothing left to withhold to protect {col} of {cid}")
 
 
-def protect(cells: dict[tuple, Cell], relations: list[Relation], width: int, max_rounds: int = 50) -> set:
+def protect(cells: dict[tuple, Cell], relations: list[Relation], width: int, max_rounds: int = 50,
+            small: int = 10) -> set:
     """Withhold further counts until no group has an exposure (a fixed point); returns the withheld (cell, column).
 
     First each cell alone (its own published figures), then every relation group, in rounds until a
@@ -469,7 +486,7 @@ def protect(cells: dict[tuple, Cell], relations: list[Relation], width: int, max
         key = tuple(sorted((k, None if v is None else float(v)) for k, v in cell.values.items()))
         if key not in done:
             before = {k for k, v in cell.values.items() if v is None}
-            _protect_group([cell], [], cells, width, set())
+            _protect_group([cell], [], cells, width, set(), small)
             done[key] = [k for k, v in cell.values.items() if v is None and k not in before]
         for col in done[key]:
             withhold(cell, col)
@@ -482,7 +499,7 @@ def protect(cells: dict[tuple, Cell], relations: list[Relation], width: int, max
             state = tuple(len(c.withheld()) for c in g_cells)
             if not any(state) or checked.get(i) == state:  # unchanged since found protected: still protected
                 continue
-            changed |= _protect_group(g_cells, g_rels, cells, width, added)
+            changed |= _protect_group(g_cells, g_rels, cells, width, added, small)
             checked[i] = tuple(len(c.withheld()) for c in g_cells)
         if not changed:
             return added
@@ -690,19 +707,19 @@ def read_public(con, extra: dict | None = None, assumptions: dict | None = None)
     return frames, programs
 
 
-def protect_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int) -> set[str]:
+def protect_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int, small: int = 10) -> set[str]:
     """Run ``protect`` over the frames in place; returns the tables it changed."""
     cells, rels, where = build_cells(frames, programs)
-    added = protect(cells, rels, width)
+    added = protect(cells, rels, width, small=small)
     write_back(cells, where, frames, added, PROTECT_REASON)
     return {t for cid, col in added for c, v in cells[cid].values.items() if v is None for t, _ in where.get((cid, c), [])}
 
 
-def audit_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int,
+def audit_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int, small: int = 10,
                  sample: int | None = None) -> AuditResult:
     cells, rels, _ = build_cells(frames, programs)
     n_groups = len(groups_of(cells, rels))
-    return audit(cells, rels, width, sample=sample if sample is not None and n_groups > sample else None)
+    return audit(cells, rels, width, sample=sample if sample is not None and n_groups > sample else None, small=small)
 
 
 def audit_row(res: AuditResult, width: int, k: int) -> pd.DataFrame:
