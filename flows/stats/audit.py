@@ -365,7 +365,7 @@ def groups_of(cells: dict[tuple, Cell], relations: list[Relation]) -> list[tuple
     return groups
 
 
-def audit(cells: dict[tuple, Cell], relations: list[Relation], width: int, sample: int | None = None, small: int = 10,
+def audit(cells: dict[tuple, Cell], relations: list[Relation], width: int, sample: int | None = None, small: int = DEFAULT_SMALL,
           seed: int = 0) -> AuditResult:
     """Feasible range of every withheld count in every group (or a random sample of ``sample`` groups)."""
     t0 = time.perf_counter()
@@ -440,7 +440,7 @@ def withhold(cell: Cell, col: str) -> None:
 
 
 def _protect_group(g_cells: list[Cell], g_rels: list[Relation], cells: dict[tuple, Cell], width: int,
-                   added: set, small: int = 10) -> bool:
+                   added: set, small: int = DEFAULT_SMALL) -> bool:
     """Withhold further counts of one group until none of its withheld counts is pinned; True if it withheld any."""
     changed = False
     while True:
@@ -464,7 +464,7 @@ def _protect_group(g_cells: list[Cell], g_rels: list[Relation], cells: dict[tupl
 
 
 def protect(cells: dict[tuple, Cell], relations: list[Relation], width: int, max_rounds: int = 50,
-            small: int = 10) -> set:
+            small: int = DEFAULT_SMALL) -> set:
     """Withhold further counts until no group has an exposure (a fixed point); returns the withheld (cell, column).
 
     First each cell alone (its own published figures), then every relation group, in rounds until a
@@ -707,7 +707,7 @@ def read_public(con, extra: dict | None = None, assumptions: dict | None = None)
     return frames, programs
 
 
-def protect_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int, small: int = 10) -> set[str]:
+def protect_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int, small: int = DEFAULT_SMALL) -> set[str]:
     """Run ``protect`` over the frames in place; returns the tables it changed."""
     cells, rels, where = build_cells(frames, programs)
     added = protect(cells, rels, width, small=small)
@@ -715,7 +715,7 @@ def protect_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, widt
     return {t for cid, col in added for c, v in cells[cid].values.items() if v is None for t, _ in where.get((cid, c), [])}
 
 
-def audit_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int, small: int = 10,
+def audit_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int, small: int = DEFAULT_SMALL,
                  sample: int | None = None) -> AuditResult:
     cells, rels, _ = build_cells(frames, programs)
     n_groups = len(groups_of(cells, rels))
