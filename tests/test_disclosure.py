@@ -71,8 +71,8 @@ def test_duplicated_columns_recovery_is_caught_then_protected():
 
 
 def test_knowledge_rate_beside_a_withheld_count_is_caught_and_withheld():
-    v = published({"employed_full_time_in_field": 12, "unknown": 3, "seeking_employment": 5})
-    v["graduates_known_outcome"] = None  # withheld, but the rate stayed: 0.85 x 20 = 17
+    v = published({"employed_full_time_in_field": 6, "unknown": 12, "seeking_employment": 2})
+    v["graduates_known_outcome"] = None  # withheld (8 < k), but the rate stayed: 0.4 x 20 = 8
     cells = {("program", "p"): au.Cell(("program", "p"), v)}
     assert not au.audit(cells, [], WIDTH).passed
     au.protect(cells, [], WIDTH)
