@@ -36,6 +36,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
+from flows.stats.build import CAREER_NACE
 from schemas.tables.stats import CIRR_CATEGORIES, NACE_CATEGORIES, RATES, category_statuses, cirr_col, nace_col
 from schemas.vocab import OUTCOME_STATUSES
 
@@ -44,8 +45,6 @@ SUBCOUNTS = ("in_field_90d", "in_field_180d", "days_known", "salary_reported", "
              "censored_180d")
 ATOMS = STATUSES + SUBCOUNTS
 _IDX = {a: i for i, a in enumerate(ATOMS)}
-CAREER_NACE = ("employed_full_time", "employed_part_time", "self_employed", "postgraduate_internship_or_fellowship",
-               "volunteer_service", "military", "continuing_education")
 IN_FIELD = tuple(s for s, v in OUTCOME_STATUSES.items() if v[3] is True)
 
 
