@@ -54,13 +54,21 @@ run: install
 test: install browser
 	$(BIN)/python -m pytest
 
-# Debian's chromium for the headless-browser tests, installed once (tests never install anything;
-# without it they are skipped with the reason). Needs root and Debian's package registry.
-browser:
+# The browser tests' tools, installed once (tests never install anything; without them they are
+# skipped with the reason): Debian's chromium (needs root and Debian's package registry) and axe-core,
+# the accessibility checker, from the npm registry at the version and integrity hash of
+# tests/browser/package-lock.json (needs node and npm).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+browser: $(AXE)
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "warning: chromium could not be installed; the browser tests will be skipped"; }
+
+$(AXE): tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "warning: npm not found; the accessibility checks of the browser tests will be skipped"; fi
 
 # `make bench ORCHESTRATION=1`: only Prefect's orchestration cost of a small refresh (about two minutes).
 bench: install

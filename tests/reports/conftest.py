@@ -55,3 +55,14 @@ def _refresh(work: Path, curated: Path) -> Path:
 
 
 __all__ = ["EVIL_NAME", "EVIL_INSTITUTION", "build_warehouse"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless chromium for the session's browser tests (tests/reports/browser.py; skipped without it)."""
+    from tests.reports.browser import launch
+
+    pw, chromium = launch()
+    yield chromium
+    chromium.close()
+    pw.stop()
