@@ -598,6 +598,7 @@ def render_reports(wf: WarehouseFigures, tmp: Path) -> tuple[list[Path], list[Pa
     index = env.get_template("index.html.j2").render(real_pathways=real_pw, synthetic_pathways=synth_pw,
                                                      synthetic_notice=synthetic_notice, root="", **common)
     (tmp / "index.html").write_text(index, encoding="utf-8")
+    (tmp / "compare.html").write_text(env.get_template("compare.html.j2").render(root="", **common), encoding="utf-8")
     overview = env.get_template("overview.html.j2").render(o=overview_context(wf), root="", **common)
     (tmp / "overview.html").write_text(overview, encoding="utf-8")
     (tmp / MARKER).write_text(f"report set built from warehouse snapshot {wf.snapshot['warehouse_snapshot_id']}\n")
