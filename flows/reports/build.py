@@ -367,7 +367,8 @@ WHY_PUBLIC_PLACEMENT = ("no records", "public records give earnings, not in-fiel
 WHY_NO_GRADUATE_RECORDS = ("no records", "no graduate records")
 WHY_NO_DEBT = ("not published", "no public source reports median debt for this program")
 WHY_NO_COST_TABLE = ("not computed", "cost and payback of public programs are not in this warehouse (the answers step has not run)")
-WHY_NO_COST_ROW = ("not computed", "no cost estimate: the program has no earnings to compare with")
+WHY_NO_COST_ROW = ("not computed", "no cost estimate for this program in the public cost table")
+WHY_COST_LEVELS = "cost and payback of public programs are estimated for {} only"
 WHY_NEVER = ("never", "the expected gain over the counterfactual is not positive: it never pays back")
 
 
@@ -407,7 +408,8 @@ def _earnings_gaps(outcomes: list[dict], origin: str | None, by_h: dict[int, dic
 
 
 def index_row(wf: WarehouseFigures, program: dict, strings: dict[str, int], reasons: dict[tuple[str, str], int] | None = None,
-              kinds: dict[tuple, int] | None = None, whys: dict[str, int] | None = None) -> list:
+              kinds: dict[tuple, int] | None = None, whys: dict[str, int] | None = None,
+              cost_levels: frozenset | None = None) -> list:
     """One program of the index list: figures as read from the tables, texts as indexes into a string table, and
     the ``why`` code: for each empty figure of WHY_FIELDS, the index of its reason in ``reasons`` (badge, text)."""
     def sid(text):
@@ -444,8 +446,13 @@ def index_row(wf: WarehouseFigures, program: dict, strings: dict[str, int], reas
                        if released else _gap(debts[0].get("value_status"), debts[0].get("suppression_reason"), debts[0]["data_origin"])
                        if debts else WHY_NO_DEBT)
         why["in_field_180d"] = why["salary"] = WHY_PUBLIC_PLACEMENT
-        cost_why = (WHY_NO_COST_TABLE if "out_roi__public_program_costs" not in wf.present else WHY_NO_COST_ROW if not pc
-                    else ("not computed", pc.get("not_computed_reason") or "not computed"))
+        if cost_levels is None:
+            cost_levels = frozenset(r.get("credential_level") for r in wf.public_costs.values())
+        level = (wf.public_programs.get(pid) or {}).get("credential_level")
+        cost_why = (WHY_NO_COST_TABLE if "out_roi__public_program_costs" not in wf.present
+                    else ("not computed", pc.get("not_computed_reason") or "not computed") if pc
+                    else WHY_NO_COST_ROW if level in cost_levels or not cost_levels
+                    else ("not computed", WHY_COST_LEVELS.format(", ".join(sorted(str(v).replace("_", " ") for v in cost_levels if v)))))
         why["cost"] = why["payback"] = cost_why
         if pc.get("annual_gain_usd") is not None and pc["annual_gain_usd"] <= 0:
             why["payback"] = WHY_NEVER
@@ -497,7 +504,8 @@ def index_data_js(wf: WarehouseFigures) -> str:
     reasons: dict[tuple[str, str], int] = {}
     kinds: dict[tuple, int] = {}
     whys: dict[str, int] = {}
-    rows = [index_row(wf, p, strings, reasons, kinds, whys) for p in wf.programs]
+    cost_levels = frozenset(r.get("credential_level") for r in wf.public_costs.values())
+    rows = [index_row(wf, p, strings, reasons, kinds, whys, cost_levels) for p in wf.programs]
     years = sorted({o["constant_dollar_year"] for os_ in wf.public_outcomes.values() for o in os_ if o.get("constant_dollar_year")})
     doc = {"columns": list(INDEX_COLUMNS), "strings": list(strings), "rows": rows,
            "reasons": [list(k) for k in reasons], "kinds": [list(k) for k in kinds], "kind_fields": list(KIND_FIELDS), "whys": list(whys), "why_fields": list(WHY_FIELDS), "why_digits": WHY_DIGITS,

@@ -91,11 +91,14 @@
   table.hidden = false;
   var real = chosen.filter(function (x) { return !x.synthetic; }), synth = chosen.filter(function (x) { return x.synthetic; });
   var classes = [];
-  chosen.forEach(function (x) { var c = L.labels[x.origin_class] || x.origin_class; if (classes.indexOf(c) === -1) classes.push(c); });
+  var WORDS = { public_records: "public records", audited_report: "published outcome report", curated_documented: "curated records",
+                self_reported_survey: "self-reported survey", synthetic: "synthetic demonstration data" };
+  chosen.forEach(function (x) { var c = WORDS[x.origin_class] || x.origin_class; if (classes.indexOf(c) === -1) classes.push(c); });
   if (classes.length > 1) {
     var w = document.getElementById("cmp-warning");
     w.textContent = "Evidence differs: " + classes.join(" vs ") + ": not like for like. Public records count every graduate with earnings " +
-      "records; outcome reports and surveys count the graduates who were followed or answered, and synthetic programs are invented.";
+      "records; outcome reports and surveys count the graduates who were followed or answered" +
+      (synth.length ? "; synthetic programs are invented." : ".");
     w.hidden = false;
   }
   if (synth.length) {
