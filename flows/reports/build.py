@@ -350,9 +350,9 @@ def public_context(f: dict, sources: dict[str, dict]) -> dict:
 
 
 # --- the index's program list ------------------------------------------------------------------
-INDEX_COLUMNS = ("id", "name", "institution", "state", "pathway", "cip", "origin_class", "synthetic", "earnings_source",
+INDEX_COLUMNS = ("id", "name", "institution", "state", "pathway", "cip", "origin_class", "synthetic", "why", "kind", "earnings_source",
                  "earnings_1y", "earnings_5y", "earnings_10y", "earnings_n", "debt", "in_field_180d", "salary", "payback", "graduates",
-                 "cost", "why", "kind")
+                 "cost")
 #: ``kind``: index into the list's ``kinds`` table of (data origin, country, modality, pacing), shared by many programs.
 KIND_FIELDS = ("origin", "country", "modality", "pacing")
 #: ``why``: index into the list's ``whys`` table of codes, one character per figure of WHY_FIELDS in this order:
@@ -488,11 +488,12 @@ def index_row(wf: WarehouseFigures, program: dict, strings: dict[str, int], reas
             i = reasons.setdefault(why[k], len(reasons))
             digits.append(WHY_DIGITS[i] if i < len(WHY_DIGITS) else "~")  # '~': more reasons than digits (see the page)
     row = [pid, sid(program["program_name"]), sid(program["institution_name"]), program.get("state_code"), program.get("pathway"),
-           program.get("cip_code"), notice.get("data_origin_class"), 1 if notice.get("is_synthetic") else 0, src, values["earnings_1y"],
-           values["earnings_5y"], values["earnings_10y"], n, values["debt"], values["in_field_180d"], values["salary"], values["payback"],
-           values["graduates"], values["cost"], whys.setdefault("".join(digits), len(whys)),
+           program.get("cip_code"), notice.get("data_origin_class"), 1 if notice.get("is_synthetic") else 0,
+           whys.setdefault("".join(digits), len(whys)),
            kinds.setdefault((notice.get("data_origin") or program.get("data_origin"), program.get("country_code"), program.get("modality"),
-                             program.get("pacing")), len(kinds))]
+                             program.get("pacing")), len(kinds)),
+           src, values["earnings_1y"], values["earnings_5y"], values["earnings_10y"], n, values["debt"], values["in_field_180d"],
+           values["salary"], values["payback"], values["graduates"], values["cost"]]
     while row[-1] is None:  # trailing empty cells are left out (a shorter row reads as null)
         row.pop()
     return row
