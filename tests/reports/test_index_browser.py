@@ -344,6 +344,9 @@ def test_the_tray_allows_at_most_four_programs(index_env, browser):
     assert "Compare (4)" in page.text_content("#tray-text") and "At most 4" in page.text_content("#tray-text")
     unchecked = page.eval_on_selector_all("#programs-table input.compare:not(:checked)", "els => els.map(e => e.disabled)")
     assert unchecked and all(unchecked)
+    synthetic = next(x["id"] for x in programs(index_env["data"]) if x["synthetic"])
+    page.goto(_index(index_env, f"#cmp={REAL_ID},{synthetic}"))
+    assert "synthetic demonstration programs (not real) are mixed with real ones" in page.text_content("#tray-text")
     page.click("#tray-clear")
     assert page.is_hidden("#tray") and "cmp=" not in page.url
     _clean(o)

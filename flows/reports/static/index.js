@@ -238,6 +238,9 @@
     var names = chosen.map(function (id) { return byId[id] ? byId[id].name : id; });
     trayText.textContent = "Compare (" + chosen.length + "): " + names.join("; ") +
       (chosen.length < 2 ? ". Choose at least 2 programs." : chosen.length >= MAX_COMPARE ? ". At most " + MAX_COMPARE + " programs side by side." : ".");
+    var synth = chosen.filter(function (id) { return byId[id] && byId[id].synthetic; }).length;
+    if (synth && synth < chosen.length) trayText.textContent += " Warning: synthetic demonstration programs (not real) are mixed with real ones.";
+    tray.classList.toggle("mixed", synth > 0 && synth < chosen.length);
     trayOpen.textContent = "Compare (" + chosen.length + ")";
     trayOpen.href = "compare.html#ids=" + chosen.map(encodeURIComponent).join(",");
     if (chosen.length < 2) trayOpen.setAttribute("aria-disabled", "true"); else trayOpen.removeAttribute("aria-disabled");
