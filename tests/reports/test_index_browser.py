@@ -132,7 +132,7 @@ def test_index_fits_the_screen_with_its_key_figures_and_no_serious_axe_violation
 def test_every_empty_figure_says_why_in_a_badge_tooltip_and_footnote(index_env, browser):
     data = index_env["data"]
     byid = {x["id"]: x for x in programs(data)}
-    o = open_page(browser, _index(index_env, "#size=all"), LAPTOP)
+    o = open_page(browser, _index(index_env, "#size=500"), LAPTOP)
     page = o.page
     cells = page.eval_on_selector_all(
         "#programs-table tbody tr", """rows => rows.map(r => [r.querySelector('input.compare').value,
@@ -158,14 +158,14 @@ def test_every_empty_figure_says_why_in_a_badge_tooltip_and_footnote(index_env, 
 # --- filters, sort, the view in the address ------------------------------------------------------------
 def test_each_filter_keeps_exactly_the_programs_the_data_says(index_env, browser):
     data = index_env["data"]
-    o = open_page(browser, _index(index_env, "#size=all"), LAPTOP)
+    o = open_page(browser, _index(index_env, "#size=500"), LAPTOP)
     page = o.page
     assert set(shown_ids(page)) == view(data) and count_of(page) == len(view(data))
     checks = [("#f-pathway", "masters", {"pathway": "masters"}), ("#f-cip", "30", {"cip": "30"}), ("#f-state", "TX", {"state": "TX"}),
               ("#f-origin", "audited_report", {"origin": "audited_report"}), ("#f-modality", "in_person", {"modality": "in_person"}),
               ("#f-pacing", "full_time", {"pacing": "full_time"}), ("#f-origin", "synthetic", {"origin": "synthetic"})]
     for sel, value, kw in checks:
-        page.goto(_index(index_env, "#size=all"))
+        page.goto(_index(index_env, "#size=500"))
         page.select_option(sel, value)
         expected = view(data, **kw)
         assert expected, (sel, value)
@@ -174,7 +174,7 @@ def test_each_filter_keeps_exactly_the_programs_the_data_says(index_env, browser
         if sel in ("#f-modality", "#f-pacing"):
             assert "not published for public-records programs" in page.text_content("#f-count")
         assert page.is_hidden("#synthetic-banner") == (value != "synthetic")
-    page.goto(_index(index_env, "#size=all"))
+    page.goto(_index(index_env, "#size=500"))
     page.fill("#f-text", "fixture community")
     assert set(shown_ids(page)) == view(data, q="fixture community") == {CERT_ID}
     page.fill("#f-text", "</script><b>")
@@ -184,7 +184,7 @@ def test_each_filter_keeps_exactly_the_programs_the_data_says(index_env, browser
 
 def test_sort_direction_is_shown_and_announced(index_env, browser):
     data = index_env["data"]
-    o = open_page(browser, _index(index_env, "#size=all"), LAPTOP)
+    o = open_page(browser, _index(index_env, "#size=500"), LAPTOP)
     page = o.page
     head = '#programs-table th[data-key="earnings_1y"]'
     page.click(head + " button")
@@ -222,11 +222,11 @@ def test_the_view_round_trips_through_the_address(index_env, browser):
     # change the view, reload: the same view comes back
     page.select_option("#f-state", "CO")
     page.fill("#f-text", "computer")
-    page.select_option("#f-size", "all")
+    page.select_option("#f-size", "500")
     page.click('#programs-table th[data-key="payback"] button')
     before = (shown_ids(page), page.text_content("#f-count"), page.text_content("#sort-state"))
     url = page.url
-    assert "state=CO" in url and "q=computer" in url and "size=all" in url and "sort=payback" in url and f"cmp={REAL_ID}" in url
+    assert "state=CO" in url and "q=computer" in url and "size=500" in url and "sort=payback" in url and f"cmp={REAL_ID}" in url
     page.reload()
     page.wait_for_load_state("load")
     assert (shown_ids(page), page.text_content("#f-count"), page.text_content("#sort-state")) == before
@@ -339,7 +339,7 @@ def test_compare_flags_a_synthetic_program_among_real_ones_and_passes_axe(index_
 
 def test_the_tray_allows_at_most_four_programs(index_env, browser):
     ids = sorted(view(index_env["data"], pathway="masters"))[:5]
-    o = open_page(browser, _index(index_env, "#size=all&cmp=" + ",".join(ids)), LAPTOP)
+    o = open_page(browser, _index(index_env, "#size=500&cmp=" + ",".join(ids)), LAPTOP)
     page = o.page
     assert "Compare (4)" in page.text_content("#tray-text") and "At most 4" in page.text_content("#tray-text")
     unchecked = page.eval_on_selector_all("#programs-table input.compare:not(:checked)", "els => els.map(e => e.disabled)")
