@@ -350,38 +350,150 @@ def public_context(f: dict, sources: dict[str, dict]) -> dict:
 
 
 # --- the index's program list ------------------------------------------------------------------
-INDEX_COLUMNS = ("id", "name", "institution", "state", "pathway", "cip", "origin_class", "synthetic", "earnings_source",
-                 "earnings_1y", "earnings_5y", "earnings_10y", "earnings_n", "debt", "in_field_180d", "salary", "payback", "graduates")
+INDEX_COLUMNS = ("id", "name", "institution", "state", "pathway", "cip", "origin_class", "synthetic", "why", "kind", "earnings_source",
+                 "earnings_1y", "earnings_5y", "earnings_10y", "earnings_n", "debt", "in_field_180d", "salary", "payback", "graduates",
+                 "cost")
+#: ``kind``: index into the list's ``kinds`` table of (data origin, country, modality, pacing), shared by many programs.
+KIND_FIELDS = ("origin", "country", "modality", "pacing")
+#: ``why``: index into the list's ``whys`` table of codes, one character per figure of WHY_FIELDS in this order:
+#: '.' where the figure is there, else the index (a WHY_DIGITS character) of its reason in the ``reasons`` table.
+WHY_FIELDS = ("earnings_1y", "earnings_5y", "earnings_10y", "debt", "in_field_180d", "salary", "cost", "payback", "n")
+WHY_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#: Reasons an index figure is empty: (short badge, full reason). Badges: withheld (suppressed for privacy),
+#: not published (a publisher gave no value), no records (no source covers it), not computed / never (payback).
+WHY_NO_EARNINGS_SOURCE = ("no records", "no public source publishes earnings for this program")
+WHY_NOT_PUBLIC = ("no records", "public earnings and debt records are listed for public degree programs only")
+WHY_PUBLIC_PLACEMENT = ("no records", "public records give earnings, not in-field placement, salary or graduate counts")
+WHY_NO_GRADUATE_RECORDS = ("no records", "no graduate records")
+WHY_NO_DEBT = ("not published", "no public source reports median debt for this program")
+WHY_NO_COST_TABLE = ("not computed", "cost and payback of public programs are not in this warehouse (the answers step has not run)")
+WHY_NO_COST_ROW = ("not computed", "no cost estimate for this program in the public cost table")
+WHY_COST_LEVELS = "cost and payback of public programs are estimated for {} only"
+WHY_NEVER = ("never", "the expected gain over the counterfactual is not positive: it never pays back")
 
 
-def index_row(wf: WarehouseFigures, program: dict, strings: dict[str, int]) -> list:
-    """One program of the index list: figures as read from the tables, texts as indexes into a string table."""
+def _gap(status: str | None, reason: str | None, origin: str | None = None) -> tuple[str, str]:
+    """(badge, reason) of a figure a public source did not give, from its value_status and suppression_reason."""
+    short = "withheld" if status == "suppressed" else "not published"
+    text = reason or str(status or "not published").replace("_", " ")
+    return short, (f"{source_name(origin)}: {text}" if origin else text)
+
+
+def _earnings_gaps(outcomes: list[dict], origin: str | None, by_h: dict[int, dict] | None = None) -> dict[int, tuple[str, str]]:
+    """Per horizon (1, 5, 10), why the index shows no median earnings from ``origin`` (the row's source, whose chosen
+    cohort per horizon is ``by_h``); ``origin`` None: no source has a median, the reason is the latest cohort's status."""
+    medians = [o for o in outcomes if o["measure"] == "earnings_median" and (origin is None or o["data_origin"] == origin)]
+    out = {}
+    for h in (1, 5, 10):
+        at = [o for o in medians if o["years_after_graduation"] == h]
+        if origin is not None and h in (by_h or {}):
+            at = [o for o in at if o["grad_cohort"] == by_h[h]["grad_cohort"]]
+            if not at:
+                out[h] = ("not published", f"{source_name(origin)} gives no median for its {h}-year cohort {by_h[h]['grad_cohort']}")
+                continue
+        if origin is not None and not at:
+            out[h] = ("not published", f"{source_name(origin)} publishes no earnings {h} year{'s' if h > 1 else ''} after graduation "
+                                       "for this program")
+        elif at:
+            o = max(at, key=lambda o: (o["grad_cohort"] == "all", o["grad_cohort"] or ""))
+            if o.get("value") is not None:  # released, but not in constant dollars
+                out[h] = ("not published", f"{source_name(o['data_origin'])}: {_why(o)}")
+            elif o.get("value_status") in (None, "released", "published"):
+                out[h] = ("not published", f"{source_name(o['data_origin'])}: released without a value")
+            else:
+                out[h] = _gap(o.get("value_status"), o.get("suppression_reason"), o["data_origin"])
+        else:
+            out[h] = WHY_NO_EARNINGS_SOURCE
+    return out
+
+
+def index_row(wf: WarehouseFigures, program: dict, strings: dict[str, int], reasons: dict[tuple[str, str], int] | None = None,
+              kinds: dict[tuple, int] | None = None, whys: dict[str, int] | None = None,
+              cost_levels: frozenset | None = None) -> list:
+    """One program of the index list: figures as read from the tables, texts as indexes into a string table, and
+    the ``why`` code: for each empty figure of WHY_FIELDS, the index of its reason in ``reasons`` (badge, text)."""
     def sid(text):
         return None if text is None else strings.setdefault(text, len(strings))
+    reasons = {} if reasons is None else reasons
+    kinds = {} if kinds is None else kinds
+    whys = {} if whys is None else whys
     pid = program["program_id"]
     notice = wf.notices.get(pid) or {}
     src = e1 = e5 = e10 = n = debt = None
-    if is_public(program):
-        earnings = public_earnings_rows(wf.public_outcomes.get(pid, []))
-        for origin in INDEX_SOURCE_ORDER + tuple(sorted({e["data_origin"] for e in earnings})):
-            by_h = latest_by_horizon(earnings, origin)
-            if any(e["median"] is not None for e in by_h.values()):
-                src = origin
-                e1, e5, e10 = ((by_h.get(h) or {}).get("median") for h in (1, 5, 10))
-                n = next((by_h[h]["n"] for h in sorted(by_h) if by_h[h]["median"] is not None), None)
-                break
-        debt = next((o["value_constant_dollars"] for o in wf.public_outcomes.get(pid, []) if o["measure"] == "debt_median"
-                     and o["value_constant_dollars"] is not None), None)
+    chosen: dict[int, dict] = {}
+    why: dict[str, tuple[str, str]] = {}
     c = wf.costs.get(pid)
     published = c is not None and not c.get("is_suppressed")
     pc = wf.public_costs.get(pid) or {}
-    payback = c.get("payback_years") if published else pc.get("payback_years")
+    if is_public(program):
+        outcomes = wf.public_outcomes.get(pid, [])
+        earnings = public_earnings_rows(outcomes)
+        for origin in INDEX_SOURCE_ORDER + tuple(sorted({e["data_origin"] for e in earnings})):
+            by_h = latest_by_horizon(earnings, origin)
+            if any(e["median"] is not None for e in by_h.values()):
+                src, chosen = origin, by_h
+                e1, e5, e10 = ((by_h.get(h) or {}).get("median") for h in (1, 5, 10))
+                n = next((by_h[h]["n"] for h in sorted(by_h) if by_h[h]["median"] is not None), None)
+                break
+        gaps = _earnings_gaps(outcomes, src, chosen)
+        why.update({"earnings_1y": gaps[1], "earnings_5y": gaps[5], "earnings_10y": gaps[10], "n": gaps[1]})
+        if src is not None and n is None:
+            why["n"] = ("not published", f"{source_name(src)} gives no count of graduates with earnings")
+        debts = [o for o in outcomes if o["measure"] == "debt_median"]
+        debt = next((o["value_constant_dollars"] for o in debts if o["value_constant_dollars"] is not None), None)
+        released = [o for o in debts if o.get("value") is not None]
+        why["debt"] = (("not published", f"{source_name(released[0]['data_origin'])}: median debt has no dollar year, so no constant-dollar value")
+                       if released else _gap(debts[0].get("value_status"), debts[0].get("suppression_reason"), debts[0]["data_origin"])
+                       if debts else WHY_NO_DEBT)
+        why["in_field_180d"] = why["salary"] = WHY_PUBLIC_PLACEMENT
+        if cost_levels is None:
+            cost_levels = frozenset(r.get("credential_level") for r in wf.public_costs.values())
+        level = (wf.public_programs.get(pid) or {}).get("credential_level")
+        cost_why = (WHY_NO_COST_TABLE if "out_roi__public_program_costs" not in wf.present
+                    else ("not computed", pc.get("not_computed_reason") or "not computed") if pc
+                    else WHY_NO_COST_ROW if level in cost_levels or not cost_levels
+                    else ("not computed", WHY_COST_LEVELS.format(", ".join(sorted(str(v).replace("_", " ") for v in cost_levels if v)))))
+        why["cost"] = why["payback"] = cost_why
+        if pc.get("annual_gain_usd") is not None and pc["annual_gain_usd"] <= 0:
+            why["payback"] = WHY_NEVER
+        cost, payback = pc.get("total_cost_usd"), pc.get("payback_years")
+    else:
+        for k in ("earnings_1y", "earnings_5y", "earnings_10y", "debt"):
+            why[k] = WHY_NOT_PUBLIC
+        if c is None:
+            gap = WHY_NO_GRADUATE_RECORDS
+        elif c.get("is_suppressed"):
+            gap = ("withheld", c.get("suppression_reason") or "suppressed")
+        else:
+            gap = ("not published", "not published in the program's outcome table")
+        for k in ("in_field_180d", "salary", "cost", "n"):
+            why[k] = gap
+        annual_gain = c.get("annual_gain_usd") if published else None
+        why["payback"] = WHY_NEVER if annual_gain is not None and annual_gain <= 0 else gap
+        cost = c.get("total_cost_usd") if published else None
+        payback = c.get("payback_years") if published else None
+
     def r(v, digits):  # display precision of the list (the page shows the table's value)
         return None if v is None else (round(v) if digits == 0 else round(v, digits))
+    values = {"earnings_1y": r(e1, 0), "earnings_5y": r(e5, 0), "earnings_10y": r(e10, 0), "debt": r(debt, 0),
+              "in_field_180d": r(c.get("employed_in_field_180d_rate"), 4) if published else None,
+              "salary": r(c.get("median_base_salary_usd"), 0) if published else None, "cost": r(cost, 0), "payback": r(payback, 2),
+              "graduates": c.get("graduates") if published else None}
+    values["n"] = n if src is not None or is_public(program) else values["graduates"]
+    digits = []  # the why code: one character per WHY_FIELDS figure
+    for k in WHY_FIELDS:
+        if values[k] is not None:
+            digits.append(".")
+        else:
+            i = reasons.setdefault(why[k], len(reasons))
+            digits.append(WHY_DIGITS[i] if i < len(WHY_DIGITS) else "~")  # '~': more reasons than digits (see the page)
     row = [pid, sid(program["program_name"]), sid(program["institution_name"]), program.get("state_code"), program.get("pathway"),
-           program.get("cip_code"), notice.get("data_origin_class"), 1 if notice.get("is_synthetic") else 0, src, r(e1, 0), r(e5, 0),
-           r(e10, 0), n, r(debt, 0), r(c.get("employed_in_field_180d_rate"), 4) if published else None,
-           r(c.get("median_base_salary_usd"), 0) if published else None, r(payback, 2), c.get("graduates") if published else None]
+           program.get("cip_code"), notice.get("data_origin_class"), 1 if notice.get("is_synthetic") else 0,
+           whys.setdefault("".join(digits), len(whys)),
+           kinds.setdefault((notice.get("data_origin") or program.get("data_origin"), program.get("country_code"), program.get("modality"),
+                             program.get("pacing")), len(kinds)),
+           src, values["earnings_1y"], values["earnings_5y"], values["earnings_10y"], n, values["debt"], values["in_field_180d"],
+           values["salary"], values["payback"], values["graduates"], values["cost"]]
     while row[-1] is None:  # trailing empty cells are left out (a shorter row reads as null)
         row.pop()
     return row
@@ -390,12 +502,20 @@ def index_row(wf: WarehouseFigures, program: dict, strings: dict[str, int]) -> l
 def index_data_js(wf: WarehouseFigures) -> str:
     """The index's program list as a script (loads from file:// where fetch of JSON cannot): JSON, '<' escaped."""
     strings: dict[str, int] = {}
-    rows = [index_row(wf, p, strings) for p in wf.programs]
+    reasons: dict[tuple[str, str], int] = {}
+    kinds: dict[tuple, int] = {}
+    whys: dict[str, int] = {}
+    cost_levels = frozenset(r.get("credential_level") for r in wf.public_costs.values())
+    rows = [index_row(wf, p, strings, reasons, kinds, whys, cost_levels) for p in wf.programs]
+    years = sorted({o["constant_dollar_year"] for os_ in wf.public_outcomes.values() for o in os_ if o.get("constant_dollar_year")})
     doc = {"columns": list(INDEX_COLUMNS), "strings": list(strings), "rows": rows,
+           "reasons": [list(k) for k in reasons], "kinds": [list(k) for k in kinds], "kind_fields": list(KIND_FIELDS), "whys": list(whys), "why_fields": list(WHY_FIELDS), "why_digits": WHY_DIGITS,
+           "dollar_year": years[-1] if len(years) == 1 else None,
            "sources": {o: source_name(o) for o in INDEX_SOURCE_ORDER},
            "cip_families": CIP2_TITLES, "origin_classes": {k: v.split(" (")[0].split(":")[0] for k, v in DATA_ORIGIN_CLASSES.items()},
            "warehouse_snapshot_id": wf.snapshot["warehouse_snapshot_id"]}
-    return "/* Program list of index.html (generated; JSON data). */\nwindow.OUTCOMES_INDEX = " + str(json_for_html(doc, compact=True)) + ";\n"
+    return "/* Program list of index.html and compare.html (generated; JSON data). */\nwindow.OUTCOMES_INDEX = " + \
+        str(json_for_html(doc, compact=True)) + ";\n"
 
 
 # --- the overview page -------------------------------------------------------------------------
@@ -487,6 +607,7 @@ def render_reports(wf: WarehouseFigures, tmp: Path) -> tuple[list[Path], list[Pa
     index = env.get_template("index.html.j2").render(real_pathways=real_pw, synthetic_pathways=synth_pw,
                                                      synthetic_notice=synthetic_notice, root="", **common)
     (tmp / "index.html").write_text(index, encoding="utf-8")
+    (tmp / "compare.html").write_text(env.get_template("compare.html.j2").render(root="", **common), encoding="utf-8")
     overview = env.get_template("overview.html.j2").render(o=overview_context(wf), root="", **common)
     (tmp / "overview.html").write_text(overview, encoding="utf-8")
     (tmp / MARKER).write_text(f"report set built from warehouse snapshot {wf.snapshot['warehouse_snapshot_id']}\n")
