@@ -170,8 +170,10 @@ def test_overview_answers_first_with_each_statement_source_and_evidence_class(si
     assert leads[:2] == ["peer_outcomes", "premium"] and len(leads) == len(set(leads))
     for item in re.findall(r'<li data-statement=.*?</li>', html, re.S):
         assert "source: " in item and 'data-evidence-class="public_records"' in item  # the fixture's statements are PSEO
-    answer = re.search(r'<p class="answer" data-answer="premium">', html)
-    assert answer and answer.start() < html.index('data-statement="premium-ncses"')
+    section = html[html.index('<section id="premium"'):html.index('<section id="cost"')]
+    firsts = re.findall(r'<li data-statement="([^"]+)"', section)
+    lead = re.search(r'<li data-statement="([^"]+)"[^>]* class="lead" data-lead-statement="premium">', section)
+    assert lead and firsts[0] == lead.group(1) and len(firsts) == len(set(firsts))  # the answer first, never twice
 
 
 def test_markdown_links_are_rewritten_for_the_report_set():
