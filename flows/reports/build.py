@@ -362,7 +362,21 @@ def _doc_page(env: Environment, ctx: dict, doc: Path, template: str) -> str | No
     if not path.exists():
         return None
     body = render_markdown(path.read_text(encoding="utf-8"), doc.as_posix())
-    return env.get_template(template).render(body=body, **ctx)
+    head, sep, rest = str(body).partition("</h1>")  # the contents go after the title
+    head, rest = (Markup(head + sep), Markup(rest)) if sep else (Markup(""), body)
+    return env.get_template(template).render(head=head, body=rest, toc=doc_toc(body), **ctx)
+
+
+def doc_toc(body: str) -> list[dict]:
+    """The h2 sections of a rendered document with their h3 entries: [{"id", "text", "items": [{"id", "text"}]}]."""
+    toc: list[dict] = []
+    for level, hid, inner in re.findall(r'<h([23]) id="([^"]+)">(.*?)</h\1>', str(body), re.S):
+        entry = {"id": hid, "text": Markup(inner).striptags(), "items": []}
+        if level == "2" or not toc:
+            toc.append(entry)
+        else:
+            toc[-1]["items"].append(entry)
+    return toc
 
 
 def _methodology_page(env: Environment, ctx: dict) -> str | None:
