@@ -9,6 +9,7 @@ runs. A report computes no numbers: every figure is a warehouse cell, formatted 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import posixpath
@@ -135,7 +136,7 @@ def source_site(origin: str | None) -> str | None:
 
 def make_env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(fig=fig, fmt=fmt, suppressed=suppressed, source_name=source_name, source_site=source_site,
+    env.globals.update(fig=fig, fmt=fmt, suppressed=suppressed, source_name=source_name, source_site=source_site, reading_href=reading_href,
                        CREDENTIAL_WORDS=CREDENTIAL_WORDS,
                        ORIGIN_CLASSES=DATA_ORIGIN_CLASSES, CIRR=CIRR_CATEGORIES,
                        NACE={c: NACE_CATEGORIES[c] for c in PUBLISHED_NACE}, NACE_SAME_AS_CIRR=NACE_SAME_AS_CIRR)
@@ -355,6 +356,24 @@ def render_markdown(text: str, doc: str) -> Markup:
     md.add_render_rule("table_open", lambda self, tokens, idx, options, env: '<div class="table-wrap" tabindex="0"><table>\n')
     md.add_render_rule("table_close", lambda self, tokens, idx, options, env: "</table></div>\n")
     return Markup(md.render(text))
+
+
+@functools.lru_cache(maxsize=1)
+def reader_terms() -> frozenset[str]:
+    """Anchors of the reader page (its h2/h3 headings), read from docs/READING_THE_REPORTS.md."""
+    path = settings.PROJECT_ROOT / READING
+    if not path.exists():
+        return frozenset()
+    return frozenset(re.findall(r'<h[23] id="([^"]+)">', str(render_markdown(path.read_text(encoding="utf-8"), READING.as_posix()))))
+
+
+def reading_href(term: str) -> str:
+    """``reading.html#<term>``, the plain-language explanation of a figure (templates prefix ``root``); an anchor the
+    reader page does not have is an error at build time, never a broken link."""
+    terms = reader_terms()
+    if terms and term not in terms:
+        raise ValueError(f"reading.html has no anchor #{term} (docs/READING_THE_REPORTS.md headings: {', '.join(sorted(terms))})")
+    return f"reading.html#{term}"
 
 
 def _doc_page(env: Environment, ctx: dict, doc: Path, template: str) -> str | None:

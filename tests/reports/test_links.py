@@ -207,3 +207,11 @@ def test_repository_docs_render_without_links_outside_the_set():
             parts = urlsplit(href)
             assert parts.scheme in ("", "https") and (parts.hostname in EXTERNAL_HOSTS if parts.scheme else True), (doc, href)
             assert parts.path in ("", "methodology.html", "reading.html"), (doc, href)
+
+
+def test_reading_href_refuses_an_anchor_the_reader_page_lacks():
+    assert report_build.reading_href("payback") == "reading.html#payback"
+    assert set(READER_TERMS) <= report_build.reader_terms()
+    assert set(report_build.READING_ANCHORS.values()) <= report_build.reader_terms()
+    with pytest.raises(ValueError, match="no anchor #paybak"):
+        report_build.reading_href("paybak")
