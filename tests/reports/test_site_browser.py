@@ -84,3 +84,15 @@ def test_reader_anchor_opens_at_its_term(browser, site):
         assert o.in_first_screen("#total-cost")
     finally:
         o.page.context.close()
+
+
+@pytest.mark.parametrize("size", [LAPTOP, PHONE])
+def test_index_first_screen_names_the_evidence_classes_of_its_figures(browser, site, size):
+    o = open_page(browser, (site / "index.html").as_uri(), size)
+    try:
+        assert o.in_first_screen('.site-banner[data-provenance="real"]')
+        text = o.page.inner_text(".site-banner")
+        assert "public records" in text and "synthetic" in text
+        assert o.overflow() == 0
+    finally:
+        o.page.context.close()
