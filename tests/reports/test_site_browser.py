@@ -96,3 +96,22 @@ def test_index_first_screen_names_the_evidence_classes_of_its_figures(browser, s
         assert o.overflow() == 0
     finally:
         o.page.context.close()
+
+
+def test_every_table_frame_is_reachable_by_keyboard_on_every_kind_of_page(browser, site):
+    """assets/site.js puts each scrolling table frame (.table-wrap) in the keyboard order, named by its caption."""
+    framed = [p for p in sorted((site / "programs").glob("*.html")) if 'class="table-wrap' in p.read_text(encoding="utf-8")]
+    public = next(p for p in framed if p.name.startswith("ipeds-"))
+    curated = next(p for p in framed if not p.name.startswith("ipeds-"))
+    for path in (site / "index.html", site / "overview.html", public, curated):
+        for size in (LAPTOP, PHONE):
+            o = open_page(browser, path.as_uri(), size)
+            try:
+                frames = o.page.evaluate("""() => [...document.querySelectorAll('.table-wrap')].map(
+                    w => ({tab: w.tabIndex, label: w.getAttribute('aria-label') || (w.querySelector('caption') ? null : '')}))""")
+                assert frames, path.name
+                assert all(f["tab"] == 0 and f["label"] is not None for f in frames), (path.name, frames)
+                assert [v for v in o.axe() if v["id"] == "scrollable-region-focusable"] == []
+                assert o.errors == [] and o.blocked == []
+            finally:
+                o.page.context.close()
