@@ -207,7 +207,8 @@ def test_escaping_of_hostile_program_text(report_env):
     # the index holds no program text: its list is a data file, JSON with '<' and '>' escaped
     index = (out / "index.html").read_text(encoding="utf-8")
     assert EVIL_NAME not in index and "<img src=x" not in index
-    assert re.findall(r"<script[^>]*>", index) == ['<script src="assets/programs-data.js">', '<script src="assets/index.js">']
+    assert re.findall(r"<script[^>]*>", index) == ['<script src="assets/site.js">', '<script src="assets/programs-data.js">',
+                                                   '<script src="assets/index.js">']
     data = (out / "assets" / "programs-data.js").read_text(encoding="utf-8")
     assert EVIL_NAME not in data and "<img" not in data
     assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in data
