@@ -611,8 +611,8 @@ def overview_context(wf: WarehouseFigures) -> dict:
             series, y_label=f"Program median earnings ({year} US$)") if series else None
         peer.append({"cip_family": family, "credential_level": level, "rows": rows, "chart": chart, "dollar_year": year})
     unknown = sorted(set(by_section) - {k for k, _ in OVERVIEW_SECTIONS})
-    # answer first: a section's lead is its first statement with a figure (else its first statement)
-    leads = {k: next((r for r in rows if not r["not_in_data"] and r["value"] is not None), rows[0])
+    # answer first: a section's answer is its first statement with a figure (else its first statement)
+    answers = {k: next((r for r in rows if not r["not_in_data"] and r["value"] is not None), rows[0])
              for k, rows in by_section.items() if rows}
     classes = {ORIGIN_CLASS_OF.get(st["data_origin"]) for st in wf.statements}
     classes |= {ORIGIN_CLASS_OF.get(r["data_origin"]) for r in wf.peer_earnings}
@@ -621,7 +621,7 @@ def overview_context(wf: WarehouseFigures) -> dict:
               "text": "From " + (", ".join(named) if named else "real sources") + "; never from synthetic programs. "
                       "Each statement names its source, evidence class, date and number of programs."}
     return {"sections": OVERVIEW_SECTIONS + tuple((k, k.replace("_", " ").capitalize()) for k in unknown),
-            "by_section": by_section, "leads": leads, "peer": peer, "missing": missing, "unit_kind": UNIT_KIND,
+            "by_section": by_section, "answers": answers, "peer": peer, "missing": missing, "unit_kind": UNIT_KIND,
             "banner": banner, "reading": READING_ANCHORS}
 
 

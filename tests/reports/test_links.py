@@ -166,14 +166,14 @@ def test_overview_answers_first_with_each_statement_source_and_evidence_class(si
     html = (site_env["out"] / "overview.html").read_text(encoding="utf-8")
     short = html.index('id="in-short"')
     assert short < html.index('<section id="peer_outcomes"')
-    leads = re.findall(r'<li data-lead="([a-z_]+)">', html)
-    assert leads[:2] == ["peer_outcomes", "premium"] and len(leads) == len(set(leads))
+    answers = re.findall(r'<li data-answer="([a-z_]+)">', html)
+    assert answers[:2] == ["peer_outcomes", "premium"] and len(answers) == len(set(answers))
     for item in re.findall(r'<li data-statement=.*?</li>', html, re.S):
         assert "source: " in item and 'data-evidence-class="public_records"' in item  # the fixture's statements are PSEO
     section = html[html.index('<section id="premium"'):html.index('<section id="cost"')]
     firsts = re.findall(r'<li data-statement="([^"]+)"', section)
-    lead = re.search(r'<li data-statement="([^"]+)"[^>]* class="lead" data-lead-statement="premium">', section)
-    assert lead and firsts[0] == lead.group(1) and len(firsts) == len(set(firsts))  # the answer first, never twice
+    answer = re.search(r'<li data-statement="([^"]+)"[^>]* class="answer" data-answer-statement="premium">', section)
+    assert answer and firsts[0] == answer.group(1) and len(firsts) == len(set(firsts))  # the answer first, never twice
 
 
 def test_markdown_links_are_rewritten_for_the_report_set():

@@ -54,7 +54,7 @@ def test_overview_answers_in_the_first_screen(browser, site, size):
     o = open_page(browser, (site / "overview.html").as_uri(), size)
     try:
         assert o.in_first_screen("#in-short")
-        assert o.in_first_screen('[data-lead="peer_outcomes"]')
+        assert o.in_first_screen('[data-answer="peer_outcomes"]')
     finally:
         o.page.context.close()
 
