@@ -9,13 +9,17 @@ runs. A report computes no numbers: every figure is a warehouse cell, formatted 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import posixpath
+import re
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -26,13 +30,17 @@ from flows.reports import charts
 from flows.reports.data import WarehouseFigures, is_public, load_warehouse, program_figures, public_program_figures
 from schemas.tables.stats import NACE_SAME_AS_CIRR, PUBLISHED_NACE
 from flows.sources.public_programs import CIP2_TITLES, CREDENTIAL_WORDS
-from schemas.vocab import CIRR_CATEGORIES, DATA_ORIGIN_CLASSES, NACE_CATEGORIES
+from schemas.vocab import CIRR_CATEGORIES, DATA_ORIGIN_CLASSES, NACE_CATEGORIES, ORIGIN_CLASS_OF
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"  # shared CSS and JS, copied to <out>/assets/
 MARKER = ".outcomes-reports"  # a folder holding this file is a report set this module may replace
 KEEP = (".gitkeep",)
 METHODOLOGY = Path("docs") / "METHODOLOGY.md"
+READING = Path("docs") / "READING_THE_REPORTS.md"
+#: Markdown files of the repository rendered into the report set, and the page each becomes: a link between them
+#: in the Markdown becomes a link between the pages; a link to any other repository file becomes its path as text.
+RENDERED_DOCS = {METHODOLOGY.as_posix(): "methodology.html", READING.as_posix(): "reading.html"}
 
 
 @dataclass
@@ -109,9 +117,27 @@ def source_name(origin: str | None) -> str:
     return SOURCE_NAMES.get(origin or "", str(origin or "unknown").replace("_", " "))
 
 
+#: The publisher's own site of each data origin (the only external links of the report set, on the sources page).
+SOURCE_SITES = {
+    "college_scorecard": "https://collegescorecard.ed.gov/data/",
+    "census_pseo": "https://lehd.ces.census.gov/data/pseo_experimental.html",
+    "bls_oews": "https://www.bls.gov/oes/", "bls_oews_release": "https://www.bls.gov/oes/",
+    "nsf_ncses": "https://ncses.nsf.gov/",
+    "fivethirtyeight": "https://github.com/fivethirtyeight/data",
+    "freecodecamp_2016": "https://github.com/freeCodeCamp/2016-new-coder-survey",
+}
+#: Hosts a page of the set may link to (publishers' sites); every other http(s) link is a bug (tests/reports/test_links.py).
+EXTERNAL_HOSTS = frozenset(urlsplit(u).hostname for u in SOURCE_SITES.values())
+
+
+def source_site(origin: str | None) -> str | None:
+    return SOURCE_SITES.get(origin or "")
+
+
 def make_env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(fig=fig, fmt=fmt, suppressed=suppressed, source_name=source_name, CREDENTIAL_WORDS=CREDENTIAL_WORDS,
+    env.globals.update(fig=fig, fmt=fmt, suppressed=suppressed, source_name=source_name, source_site=source_site, reading_href=reading_href,
+                       CREDENTIAL_WORDS=CREDENTIAL_WORDS,
                        ORIGIN_CLASSES=DATA_ORIGIN_CLASSES, CIRR=CIRR_CATEGORIES,
                        NACE={c: NACE_CATEGORIES[c] for c in PUBLISHED_NACE}, NACE_SAME_AS_CIRR=NACE_SAME_AS_CIRR)
     env.filters["fmt"] = fmt
@@ -249,16 +275,162 @@ def _swap_in(tmp: Path, out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _methodology_page(env: Environment, ctx: dict) -> str | None:
-    path = settings.PROJECT_ROOT / METHODOLOGY
+def slug(text: str) -> str:
+    """GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens (the same on GitHub and in the set)."""
+    return re.sub(r"[^\w\- ]", "", text.strip().lower()).replace(" ", "-")
+
+
+def doc_link(href: str, doc: str) -> tuple[str, str]:
+    """Where a Markdown link of repository file ``doc`` points in the report set: ("href", target) for a page or an
+    anchor of the set, ("external", url) for a publisher's site, ("path", repository path) for another file of the
+    repository (shown as text), ("text", "") for anything else (outside the repository, other schemes: label only)."""
+    parts = urlsplit(href)
+    if parts.scheme in ("http", "https"):
+        return ("external", href) if parts.hostname in EXTERNAL_HOSTS else ("text", href)
+    if parts.scheme or parts.netloc or href.startswith("/"):
+        return "text", ""
+    if not parts.path:
+        return ("href", href) if parts.fragment else ("text", "")
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(doc), parts.path))
+    if target == ".." or target.startswith("../"):
+        return "text", ""
+    if target in RENDERED_DOCS:
+        return "href", RENDERED_DOCS[target] + (f"#{parts.fragment}" if parts.fragment else "")
+    return "path", target
+
+
+def render_markdown(text: str, doc: str) -> Markup:
+    """A Markdown document of the repository as HTML for the report set (CommonMark with tables; raw HTML escaped).
+
+    Headings get GitHub's anchors, tables a scrollable focusable wrapper, and every link is rewritten by
+    ``doc_link``: the result links only to pages of the set and to publishers' sites (marked external)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+    def anchors_and_links(state):
+        seen: dict[str, int] = {}
+        for i, tok in enumerate(state.tokens):
+            if tok.type == "heading_open" and tok.tag != "h1":  # the page title needs no anchor
+                words = "".join(c.content for c in state.tokens[i + 1].children or [] if c.type in ("text", "code_inline"))
+                base = slug(words)
+                n = seen.get(base, 0)
+                seen[base] = n + 1
+                tok.attrSet("id", base if n == 0 else f"{base}-{n}")
+            if tok.type != "inline":
+                continue
+            stack = []
+            for c in tok.children or []:
+                if c.type == "link_open":
+                    kind, target = doc_link(str(c.attrGet("href") or ""), doc)
+                    c.meta["kind"], c.meta["target"] = kind, target
+                    stack.append(c)
+                elif c.type == "link_close" and stack:
+                    c.meta.update(stack.pop().meta)
+        return True
+
+    md.core.ruler.push("report_anchors_links", anchors_and_links)
+
+    def link_open(self, tokens, idx, options, env):
+        t = tokens[idx]
+        if t.meta.get("kind") == "href":
+            return f'<a href="{escape(t.meta["target"])}">'
+        if t.meta.get("kind") == "external":
+            return f'<a class="external" rel="external noopener" href="{escape(t.meta["target"])}">'
+        return ""
+
+    def link_close(self, tokens, idx, options, env):
+        t = tokens[idx]
+        if t.meta.get("kind") == "external":
+            return '<span class="sr-only"> (external site)</span></a>'
+        if t.meta.get("kind") == "href":
+            return "</a>"
+        if t.meta.get("kind") == "path":
+            return f' (<code class="repo-path">{escape(t.meta["target"])}</code>)'
+        if t.meta.get("kind") == "text" and t.meta.get("target"):
+            return f' (<code>{escape(t.meta["target"])}</code>)'
+        return ""
+
+    md.add_render_rule("link_open", link_open)
+    md.add_render_rule("link_close", link_close)
+    md.add_render_rule("table_open", lambda self, tokens, idx, options, env: '<div class="table-wrap" tabindex="0"><table>\n')
+    md.add_render_rule("table_close", lambda self, tokens, idx, options, env: "</table></div>\n")
+    return Markup(md.render(text))
+
+
+@functools.lru_cache(maxsize=1)
+def reader_terms() -> frozenset[str]:
+    """Anchors of the reader page (its h2/h3 headings), read from docs/READING_THE_REPORTS.md."""
+    path = settings.PROJECT_ROOT / READING
+    if not path.exists():
+        return frozenset()
+    return frozenset(re.findall(r'<h[23] id="([^"]+)">', str(render_markdown(path.read_text(encoding="utf-8"), READING.as_posix()))))
+
+
+def reading_href(term: str) -> str:
+    """``reading.html#<term>``, the plain-language explanation of a figure (templates prefix ``root``); an anchor the
+    reader page does not have is an error at build time, never a broken link."""
+    terms = reader_terms()
+    if terms and term not in terms:
+        raise ValueError(f"reading.html has no anchor #{term} (docs/READING_THE_REPORTS.md headings: {', '.join(sorted(terms))})")
+    return f"reading.html#{term}"
+
+
+def _doc_page(env: Environment, ctx: dict, doc: Path, template: str) -> str | None:
+    path = settings.PROJECT_ROOT / doc
     if not path.exists():
         return None
-    from markdown_it import MarkdownIt
-    from markupsafe import Markup
+    body = render_markdown(path.read_text(encoding="utf-8"), doc.as_posix())
+    head, sep, rest = str(body).partition("</h1>")  # the contents go after the title
+    head, rest = (Markup(head + sep), Markup(rest)) if sep else (Markup(""), body)
+    return env.get_template(template).render(head=head, body=rest, toc=doc_toc(body), **ctx)
 
-    # CommonMark with tables; raw HTML in the Markdown is escaped, not passed through ("html": False).
-    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(path.read_text(encoding="utf-8"))
-    return env.get_template("methodology.html.j2").render(body=Markup(html), **ctx)
+
+def doc_toc(body: str) -> list[dict]:
+    """The h2 sections of a rendered document with their h3 entries: [{"id", "text", "items": [{"id", "text"}]}]."""
+    toc: list[dict] = []
+    for level, hid, inner in re.findall(r'<h([23]) id="([^"]+)">(.*?)</h\1>', str(body), re.S):
+        entry = {"id": hid, "text": Markup(inner).striptags(), "items": []}
+        if level == "2" or not toc:
+            toc.append(entry)
+        else:
+            toc[-1]["items"].append(entry)
+    return toc
+
+
+def _methodology_page(env: Environment, ctx: dict) -> str | None:
+    return _doc_page(env, ctx, METHODOLOGY, "methodology.html.j2")
+
+
+def _reading_page(env: Environment, ctx: dict) -> str | None:
+    return _doc_page(env, ctx, READING, "reading.html.j2")
+
+
+#: Provenance line of the shared pages that hold no figures (base.html.j2 shows ``banner``; program pages
+#: override the block with their own program's provenance).
+NO_FIGURES = {"kind": "none", "label": "No figures",
+              "text": "This page explains the reports and their data; the figures are on the program pages, the index and "
+                      "the overview, each labelled with its evidence class."}
+
+
+def index_banner(wf: WarehouseFigures) -> dict:
+    """The index's provenance line: the evidence classes of the programs it lists, with their counts."""
+    counts: dict[str, int] = {}
+    for p in wf.programs:
+        cls = (wf.notices.get(p["program_id"]) or {}).get("data_origin_class") or "unknown"
+        counts[cls] = counts.get(cls, 0) + 1
+    real = [f"{_class_words(c)} ({counts[c]:,})" for c in DATA_ORIGIN_CLASSES if c != "synthetic" and counts.get(c)]
+    text = ("Real programs by default, each row labelled with its evidence class and never pooled across classes: "
+            + ", ".join(real) + ".")
+    if counts.get("synthetic"):
+        text += f" {counts['synthetic']:,} synthetic demonstration programs are a separate set, shown only when chosen."
+    return {"kind": "real", "label": "Real data", "text": text}
+
+
+def _class_words(cls: str | None) -> str:
+    return {"public_records": "public records", "audited_report": "published outcome reports",
+            "curated_documented": "curated records", "self_reported_survey": "self-reported surveys",
+            "synthetic": "synthetic demonstration data"}.get(cls or "", "evidence class not recorded")
 
 
 # --- public programs ---------------------------------------------------------------------------
@@ -527,13 +699,17 @@ OVERVIEW_SECTIONS = (
     ("alternatives", "Alternatives to a master's"),
 )
 UNIT_KIND = {"usd": "usd", "ratio": "ratio", "years": "years", "share": "pct", "count": "int"}
+#: The reader page's explanation of each overview section (reading.html#<anchor>).
+READING_ANCHORS = {"peer_outcomes": "public-earnings-at-1-5-and-10-years", "premium": "premium-over-the-bachelors",
+                   "cost": "total-cost", "payback": "payback", "loan_risk": "total-cost", "alternatives": "evidence-classes"}
 
 
 def overview_context(wf: WarehouseFigures) -> dict:
     missing = [t for t in ("out_answers__statements", "out_answers__peer_earnings") if t not in wf.present]
     by_section: dict[str, list[dict]] = {}
     for st in wf.statements:
-        by_section.setdefault(st["section"], []).append(st)
+        cls = ORIGIN_CLASS_OF.get(st["data_origin"])
+        by_section.setdefault(st["section"], []).append({**st, "evidence_class": cls, "evidence_words": _class_words(cls)})
     for rows in by_section.values():
         rows.sort(key=lambda r: (r["ordinal"] if r["ordinal"] is not None else 1 << 30, r["statement_id"]))
     groups: dict[tuple, list[dict]] = {}
@@ -555,8 +731,18 @@ def overview_context(wf: WarehouseFigures) -> dict:
             series, y_label=f"Program median earnings ({year} US$)") if series else None
         peer.append({"cip_family": family, "credential_level": level, "rows": rows, "chart": chart, "dollar_year": year})
     unknown = sorted(set(by_section) - {k for k, _ in OVERVIEW_SECTIONS})
+    # answer first: a section's answer is its first statement with a figure (else its first statement)
+    answers = {k: next((r for r in rows if not r["not_in_data"] and r["value"] is not None), rows[0])
+             for k, rows in by_section.items() if rows}
+    classes = {ORIGIN_CLASS_OF.get(st["data_origin"]) for st in wf.statements}
+    classes |= {ORIGIN_CLASS_OF.get(r["data_origin"]) for r in wf.peer_earnings}
+    named = [_class_words(c) for c in DATA_ORIGIN_CLASSES if c in classes and c != "synthetic"]
+    banner = {"kind": "real", "label": "Real data only",
+              "text": "From " + (", ".join(named) if named else "real sources") + "; never from synthetic programs. "
+                      "Each statement names its source, evidence class, date and number of programs."}
     return {"sections": OVERVIEW_SECTIONS + tuple((k, k.replace("_", " ").capitalize()) for k in unknown),
-            "by_section": by_section, "peer": peer, "missing": missing, "unit_kind": UNIT_KIND}
+            "by_section": by_section, "answers": answers, "peer": peer, "missing": missing, "unit_kind": UNIT_KIND,
+            "banner": banner, "reading": READING_ANCHORS}
 
 
 def render_reports(wf: WarehouseFigures, tmp: Path) -> tuple[list[Path], list[Path]]:
@@ -569,13 +755,16 @@ def render_reports(wf: WarehouseFigures, tmp: Path) -> tuple[list[Path], list[Pa
     for path in sorted(STATIC.iterdir()):
         if path.suffix in (".css", ".js"):
             shutil.copyfile(path, assets / path.name)
-    base = {"snapshot": wf.snapshot, "sources": wf.sources}
-    methodology = _methodology_page(env, {**base, "root": "", "has_methodology": True})
-    if methodology:
-        (tmp / "methodology.html").write_text(methodology, encoding="utf-8")
-    common = {**base, "has_methodology": bool(methodology)}
+    base = {"snapshot": wf.snapshot, "sources": wf.sources, "has_methodology": (settings.PROJECT_ROOT / METHODOLOGY).exists(),
+            "has_reading": (settings.PROJECT_ROOT / READING).exists()}
+    for name, page in (("methodology.html", _methodology_page(env, {**base, "root": "", "banner": NO_FIGURES})),
+                       ("reading.html", _reading_page(env, {**base, "root": "", "banner": NO_FIGURES}))):
+        if page:
+            (tmp / name).write_text(page, encoding="utf-8")
+    common = base
     sources_by_origin = {s["data_origin"]: s for s in wf.sources}
-    (tmp / "sources.html").write_text(env.get_template("sources.html.j2").render(root="", **common), encoding="utf-8")
+    (tmp / "sources.html").write_text(env.get_template("sources.html.j2").render(root="", banner=NO_FIGURES, **common),
+                                      encoding="utf-8")
     (assets / "shared.json").write_text(json.dumps({"snapshot": wf.snapshot, "sources": wf.sources, "pathways": wf.pathways},
                                                 allow_nan=False, ensure_ascii=False, sort_keys=True, indent=1), encoding="utf-8")
     pathways_of = {}
@@ -605,10 +794,11 @@ def render_reports(wf: WarehouseFigures, tmp: Path) -> tuple[list[Path], list[Pa
     synth_pw = [pw for pw in wf.pathways if pw["data_origin_class"] == "synthetic"]
     synthetic_notice = next((n["data_notice"] for n in wf.notices.values() if n.get("is_synthetic") and n.get("data_notice")), None)
     index = env.get_template("index.html.j2").render(real_pathways=real_pw, synthetic_pathways=synth_pw,
-                                                     synthetic_notice=synthetic_notice, root="", **common)
+                                                     synthetic_notice=synthetic_notice, root="", banner=index_banner(wf), **common)
     (tmp / "index.html").write_text(index, encoding="utf-8")
     (tmp / "compare.html").write_text(env.get_template("compare.html.j2").render(root="", **common), encoding="utf-8")
-    overview = env.get_template("overview.html.j2").render(o=overview_context(wf), root="", **common)
+    o = overview_context(wf)
+    overview = env.get_template("overview.html.j2").render(o=o, root="", banner=o["banner"], **common)
     (tmp / "overview.html").write_text(overview, encoding="utf-8")
     (tmp / MARKER).write_text(f"report set built from warehouse snapshot {wf.snapshot['warehouse_snapshot_id']}\n")
     return pages, jsons
