@@ -36,3 +36,15 @@ def test_nothing_points_outside_the_repository():
             if "../shared" in line or "/work/shared" in line:
                 hits.append(f"{path.relative_to(ROOT)}:{i}")
     assert not hits, f"references to a folder outside the repository: {hits[:10]}"
+
+
+def test_stylesheets_have_balanced_braces():
+    """A lost brace silently drops every later rule of a stylesheet (browsers do not report it)."""
+    for path in tracked_text_files():
+        if path.suffix == ".css":
+            text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+            depth = 0
+            for i, line in enumerate(text.splitlines(), 1):
+                depth += line.count("{") - line.count("}")
+                assert depth >= 0, f"{path.relative_to(ROOT)}:{i}: '}}' without its '{{'"
+            assert depth == 0, f"{path.relative_to(ROOT)}: {depth} block(s) never closed"
