@@ -140,15 +140,17 @@ def program_charts(f: dict) -> dict[str, Markup]:
         out["cirr"] = charts.bar_chart(f"Outcome categories (CIRR) of {name}",
                                        "Graduates per CIRR outcome category; the data table follows the chart.", items)
         rates = [(lbl, p.get(k), p.get(k + "_lower"), p.get(k + "_upper"),
-                  _rate_text(p, k) if p.get(k) is not None else "withheld (small n)")
-                 for lbl, k in (("Collection", "employed_in_field_rate"), ("By day 90", "employed_in_field_90d_rate"),
+                  _rate_text(p, k) if p.get(k) is not None else
+                  (p.get("window_rates_note") if "d_rate" in k and p.get("window_rates_note") else "withheld (small n)"))
+                 for lbl, k in (("In field when asked", "employed_in_field_rate"), ("By day 90", "employed_in_field_90d_rate"),
                                 ("By day 180", "employed_in_field_180d_rate"), ("Knowledge", "knowledge_rate"))]
         pm = f["pathway_median"]
-        out["rates"] = charts.interval_chart(
-            f"Employed in field and knowledge rate of {name}, with 95% Wilson intervals",
-            "Dots are rates, whiskers their 95% intervals; the dashed line is the pathway's median program at 180 days.",
-            rates, marker=(f"median {str(f['program']['pathway']).replace('_', ' ')} program, in field by day 180",
-                           pm.get("pathway_median_in_field_180d_rate") if pm else None))
+        if any(r[1] is not None for r in rates):
+            out["rates"] = charts.interval_chart(
+                f"Employed in field and knowledge rate of {name}, with 95% Wilson intervals",
+                "Dots are rates, whiskers their 95% intervals; the dashed line is the pathway's median program at 180 days.",
+                rates, marker=(f"median {str(f['program']['pathway']).replace('_', ' ')} program, in field by day 180",
+                               pm.get("pathway_median_in_field_180d_rate") if pm else None))
     if s and not s["is_suppressed"] and s.get("median_base_salary_usd") is not None:
         refs = []
         if f["pathway_median"] and f["pathway_median"].get("pathway_median_salary_usd") is not None:
@@ -166,7 +168,7 @@ def program_charts(f: dict) -> dict[str, Markup]:
             s["salary_p25_usd"], s["median_base_salary_usd"], s["salary_p75_usd"],
             (s.get("median_salary_ci_lower_usd"), s.get("median_salary_ci_upper_usd")), refs[:4])
     cohorts = [row["placement"] for row in f["by_cohort"]]
-    if cohorts:
+    if any(not r["is_suppressed"] and r.get("employed_in_field_180d_rate") is not None for r in cohorts):
         out["cohorts"] = charts.interval_chart(
             f"Employed in field by day 180, by cohort, {name}",
             "One row per graduation cohort (half-year); suppressed cohorts are labelled.",
@@ -176,7 +178,7 @@ def program_charts(f: dict) -> dict[str, Markup]:
                                                        if r.get("employed_in_field_180d_rate") is not None
                                                        else r.get("window_rates_note") or "withheld (small n)"))
              for r in cohorts])
-    if any(not r["is_suppressed"] for r in f["prior_background"]):
+    if any(not r["is_suppressed"] and r.get("employed_in_field_180d_rate") is not None for r in f["prior_background"]):
         out["prior"] = charts.interval_chart(
             f"Employed in field by day 180 by prior degree, {name}",
             "Graduates like you: one row per prior degree; suppressed groups are labelled.",

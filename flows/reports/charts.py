@@ -171,7 +171,7 @@ def interval_chart(title: str, desc: str, items: list[tuple[str, float | None, f
     The value text is written under each dot. ``marker``: an optional (label, value) vertical reference
     line (e.g. the pathway median), dashed and named in the legend with its value.
     """
-    row, top, label_w, right = 40, 26, 96, 14
+    row, top, label_w, right = 40, 26, 96, 24
     n = next(_ids)
     height = top + row * len(items) + 28
     parts = []
@@ -211,7 +211,7 @@ def salary_box(title: str, desc: str, p25: float, median: float, p75: float, ci:
     """Box from p25 to p75 with the median line (labelled with its value), the median's interval as a
     whisker, a dollar axis with ticks, and reference medians as lettered ticks named in the legend."""
     n = next(_ids)
-    left, right, box_top = 14, 14, 34
+    left, right, box_top = 26, 26, 34
     ref_top = 118
     height = ref_top + 18 * len(refs) + 36
     vals = [v for v in (p25, median, p75, *ci, *(r[1] for r in refs)) if v is not None]

@@ -151,7 +151,9 @@ def curated_summary(f: dict) -> dict:
         "provenance": provenance_line(cls, source_name(prog.get("data_origin")) if cls != "synthetic" else None, _years(f)),
         "cls": cls or "unknown",
         "rate": rate,
-        "rate_missing": withheld("Rate", p) if (p is None or p.get("is_suppressed")) else "not measured in this source",
+        "rate_missing": withheld("Rate", p) if (p is None or p.get("is_suppressed")) else (
+            f"Rate: {p['window_rates_note']}" if p.get("window_rates_note") else
+            "Rate: withheld — hidden so that no withheld count can be worked out (small-cell rule)"),
         "salary_ok": salary_ok,
         "salary_missing": withheld("Salary", s if s is not None else p),
         "cost_ok": cost_ok,
