@@ -120,10 +120,6 @@ def make_env() -> Environment:
 
 
 # --- charts of one program page -------------------------------------------------------------
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
 def _rate_text(r: dict, name: str) -> str:
     return f"{fmt(r.get(name), 'pct')} [{fmt(r.get(name + '_lower'), 'pct')}, {fmt(r.get(name + '_upper'), 'pct')}]"
 

@@ -22,15 +22,44 @@ CHART_TEXT = """() => [...document.querySelectorAll('svg.chart text')].map(t => 
 
 @pytest.fixture(scope="module")
 def pages_env(tmp_path_factory) -> dict:
-    """The fixture warehouse of tests/reports/test_pages.py (a real public master's, an audited bootcamp, synthetic programs)."""
+    """The fixture warehouse of tests/reports/test_pages.py (a real public master's, an audited bootcamp, synthetic
+    programs), with the audited bootcamp's placement, salary and cost published (payback and its range)."""
     from flows.reports import build_reports
     from tests.reports.test_pages import build_fixture_warehouse
 
     work = tmp_path_factory.mktemp("program-pages-browser")
     env = build_fixture_warehouse(work / "outcomes.duckdb")
+    con = duckdb.connect(str(env["warehouse"]))
+    try:
+        for table, row in AUDITED.items():
+            cols = ", ".join(row)
+            con.execute(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+    finally:
+        con.close()
     env["out"] = work / "reports"
     build_reports(env["warehouse"], env["out"])
     return env
+
+
+#: Published figures of the audited fixture program (placement, salary, cost with the payback range).
+AUDITED = {
+    "out_outcomes__program_placement": {
+        "program_id": "turing-be-2016", "graduates": 40, "employed_in_field_count": 28, "employed_in_field_rate": 0.7,
+        "employed_in_field_180d_rate": 0.7, "employed_in_field_180d_rate_lower": 0.55, "employed_in_field_180d_rate_upper": 0.82,
+        "employed_in_field_180d_denominator": 40, "cirr_denominator": 40, "knowledge_rate": 0.9, "graduates_known_outcome": 36,
+        "rate_method": "CIRR report published by the school", "interval_note": "Wilson interval.", "is_suppressed": False,
+        "is_low_coverage": False},
+    "out_outcomes__program_salary": {
+        "program_id": "turing-be-2016", "salary_reported_count": 24, "salary_reported_share": 0.857, "salary_p25_usd": 60000.0,
+        "median_base_salary_usd": 70000.0, "salary_p75_usd": 85000.0, "is_suppressed": False, "is_low_coverage": False},
+    "out_roi__program_costs": {
+        "program_id": "turing-be-2016", "pathway": "bootcamp", "graduates": 40, "salary_reported_count": 24,
+        "median_base_salary_usd": 70000.0, "employed_in_field_180d_rate": 0.7, "tuition_fees_usd": 20000.0,
+        "forgone_earnings_usd": 15000.0, "total_cost_usd": 36000.0, "counterfactual_salary_usd": 45000.0,
+        "expected_salary_usd": 62500.0, "annual_gain_usd": 17500.0, "payback_years": 36000.0 / 17500.0,
+        "payback_years_p75_salary": 36000.0 / 28000.0, "payback_years_p25_salary": 36000.0 / 10500.0, "npv_10y_usd": 90000.0,
+        "discount_rate": 0.03, "loan_rate": 0.08, "is_suppressed": False, "is_low_coverage": False},
+}
 
 
 def _pick(warehouse, sql: str) -> str:
@@ -45,12 +74,11 @@ def _pick(warehouse, sql: str) -> str:
 
 @pytest.fixture(scope="module")
 def pages(report_env, pages_env) -> dict[str, object]:
-    """Programs chosen by their data: a curated program with published placement, salary and cost, a fully suppressed
-    one, a real public master's with earnings and a cost row, and an audited bootcamp."""
+    """Programs chosen by their data: a curated program whose placement and salary are published, a fully suppressed
+    one, a real public master's with earnings and a cost row, and an audited bootcamp with a published payback."""
     wh = report_env["warehouse"]
     published = _pick(wh, """SELECT p.program_id FROM out_outcomes__program_placement p JOIN out_outcomes__program_salary s USING (program_id)
-                             JOIN out_roi__program_costs c USING (program_id)
-                             WHERE NOT p.is_suppressed AND NOT s.is_suppressed AND NOT c.is_suppressed AND c.payback_years IS NOT NULL
+                             WHERE NOT p.is_suppressed AND NOT s.is_suppressed
                              ORDER BY p.employed_in_field_count DESC NULLS LAST, p.program_id LIMIT 1""")
     suppressed = _pick(wh, "SELECT program_id FROM out_outcomes__program_placement WHERE is_suppressed ORDER BY program_id LIMIT 1")
     from tests.reports.test_pages import REAL_ID
@@ -66,7 +94,8 @@ KEY_FIELDS = {
                 "summary.provenance"),
     "suppressed": ("placement.employed_in_field_180d_rate", "salary.median_base_salary_usd", "costs.payback_years", "summary.provenance"),
     "public": ("earnings.", "public_costs.total_cost_usd", "public_costs.payback_years", "summary.provenance", "summary.employment_rate"),
-    "audited": ("salary.median_base_salary_usd", "costs.payback_years", "summary.provenance"),
+    "audited": ("placement.employed_in_field_180d_rate", "salary.median_base_salary_usd", "costs.total_cost_usd",
+                "costs.payback_years", "costs.payback_years_p75_salary", "costs.payback_years_p25_salary", "summary.provenance"),
 }
 
 
@@ -91,7 +120,7 @@ def test_program_page_answer_first_fits_and_is_accessible(browser, pages, kind, 
             assert t["inside"], (kind, size, t)  # never cut by the edge of its chart
             if t["text"].rstrip().endswith("…"):
                 assert t["title"] and not t["title"].endswith("…"), t
-        if kind in ("curated", "public"):
+        if kind in ("curated", "public", "audited"):
             assert texts, "the page should draw charts"
         violations = o.axe()
         assert violations == [], violations
@@ -102,26 +131,19 @@ def test_program_page_answer_first_fits_and_is_accessible(browser, pages, kind, 
         o.page.context.close()
 
 
-def test_summary_figures_are_the_warehouse_cells(browser, pages, report_env):
-    """The summary's payback, salary and cost are the out tables' values (data-field value attributes)."""
-    pid = pages["curated"].stem
-    con = duckdb.connect(str(report_env["warehouse"]), read_only=True)
+def test_summary_figures_are_the_warehouse_cells(browser, pages):
+    """The summary's rate, salary, cost, payback and payback range are the out tables' values (data-field value attributes)."""
+    o = open_page(browser, pages["audited"].as_uri(), PHONE)
     try:
-        c = dict(zip([d[0] for d in con.execute("SELECT * FROM out_roi__program_costs WHERE program_id = ?", [pid]).description],
-                     con.execute("SELECT * FROM out_roi__program_costs WHERE program_id = ?", [pid]).fetchall()[0]))
-        s = con.execute("SELECT median_base_salary_usd FROM out_outcomes__program_salary WHERE program_id = ?", [pid]).fetchall()[0]
-    finally:
-        con.close()
-    o = open_page(browser, pages["curated"].as_uri(), PHONE)
-    try:
-        val = lambda f: o.page.get_attribute(f'#summary [data-field="{f}"]', "value")  # noqa: E731
-        assert float(val("costs.payback_years")) == pytest.approx(c["payback_years"], rel=1e-12)
-        assert float(val("costs.total_cost_usd")) == pytest.approx(c["total_cost_usd"], rel=1e-12)
-        assert float(val("salary.median_base_salary_usd")) == pytest.approx(s[0], rel=1e-12)
-        # the payback range is the warehouse's (fast end at the 75th percentile salary)
-        assert float(val("costs.payback_years_p75_salary")) == pytest.approx(c["payback_years_p75_salary"], rel=1e-12)
-        assert c["payback_years_p75_salary"] <= c["payback_years"]
-        # the reader order: earnings before placement before cost
+        val = lambda f: float(o.page.get_attribute(f'#summary [data-field="{f}"]', "value"))  # noqa: E731
+        c = AUDITED["out_roi__program_costs"]
+        for col in ("payback_years", "payback_years_p75_salary", "payback_years_p25_salary", "total_cost_usd"):
+            assert val(f"costs.{col}") == pytest.approx(c[col], rel=1e-12), col
+        assert val("salary.median_base_salary_usd") == 70000.0 and val("salary.salary_reported_count") == 24
+        assert val("placement.employed_in_field_180d_rate") == 0.7 and val("placement.employed_in_field_180d_rate_lower") == 0.55
+        summary = o.page.inner_text("#summary")
+        assert "Published outcome report (CIRR), audited" in summary and "1.3 years" in summary and "3.4 years" in summary
+        # reader order: summary, earnings, placement, cost, graduates like you, cohorts, benchmarks, comparison
         ys = o.page.evaluate("""() => ['#summary', '#salary', '#placement', '#cost', '#prior', '#cohorts', '#benchmarks', '#compare']
                                  .map(s => document.querySelector(s).getBoundingClientRect().top)""")
         assert ys == sorted(ys)
