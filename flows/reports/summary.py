@@ -15,8 +15,10 @@ from flows.reports.build import latest_by_horizon, source_name
 #: (docs/METHODOLOGY.md, "Reading a program page"). Synthetic data can never be cited; withheld figures
 #: leave the reader without an answer; a low knowledge rate makes the rates unrepresentative; unverified
 #: self-reports; public records describe all completers of an institution, field and level; a trajectory
-#: mixing cohorts; the most recent cohorts not yet observed for 180 days (censoring).
-CAVEAT_ORDER = ("synthetic", "suppressed", "low_coverage", "self_reported", "all_completers", "mixed_cohorts", "censoring")
+#: mixing cohorts; a rate not measurable at 180 days (censoring); and, when nothing else applies, that past
+#: graduates' outcomes are no promise for a future cohort.
+CAVEAT_ORDER = ("synthetic", "suppressed", "low_coverage", "self_reported", "all_completers", "mixed_cohorts", "censoring",
+                "past_cohorts")
 
 #: Evidence class -> the provenance line's opening words (its strength, in reader's words).
 ORIGIN_WORDS = {
@@ -141,6 +143,8 @@ def curated_summary(f: dict) -> dict:
     else:
         prior_state, prior_missing = "not-recorded", ("Prior degree not recorded by this source: its graduates' previous degrees "
                                                       "are unknown, so no group of graduates like you can be shown.")
+    applies["past_cohorts"] = (f"These are outcomes of past graduates ({_years(f) or 'cohorts as reported'}); a future cohort "
+                               "may do better or worse.")
     return {
         "placement_missing": withheld("Placement", p),
         "cost_section_missing": withheld("Cost and payback", c) if c is not None else

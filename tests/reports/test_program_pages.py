@@ -56,7 +56,7 @@ def test_charts_are_drawn_at_a_fixed_pixel_size_with_fixed_text():
 
 
 def test_caveat_rule_takes_the_first_that_applies_in_the_documented_order():
-    assert CAVEAT_ORDER[0] == "synthetic" and CAVEAT_ORDER[-1] == "censoring"
+    assert CAVEAT_ORDER[0] == "synthetic" and CAVEAT_ORDER[-2:] == ("censoring", "past_cohorts")
     every = {c: f"text {c}" for c in CAVEAT_ORDER}
     assert caveat(every) == ("synthetic", "text synthetic")
     assert caveat({"censoring": "c", "self_reported": "s", "low_coverage": "l"}) == ("low_coverage", "l")

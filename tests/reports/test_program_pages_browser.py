@@ -48,7 +48,7 @@ AUDITED = {
         "employed_in_field_180d_rate": 0.7, "employed_in_field_180d_rate_lower": 0.55, "employed_in_field_180d_rate_upper": 0.82,
         "employed_in_field_180d_denominator": 40, "cirr_denominator": 40, "knowledge_rate": 0.9, "graduates_known_outcome": 36,
         "rate_method": "CIRR report published by the school", "interval_note": "Wilson interval.", "is_suppressed": False,
-        "is_low_coverage": False},
+        "is_low_coverage": False, "career_outcomes_rate_is_lower_bound": False},
     "out_outcomes__program_salary": {
         "program_id": "turing-be-2016", "salary_reported_count": 24, "salary_reported_share": 0.857, "salary_p25_usd": 60000.0,
         "median_base_salary_usd": 70000.0, "salary_p75_usd": 85000.0, "is_suppressed": False, "is_low_coverage": False},
@@ -73,19 +73,33 @@ def _pick(warehouse, sql: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pages(report_env, pages_env) -> dict[str, object]:
-    """Programs chosen by their data: a curated program whose placement and salary are published, a fully suppressed
-    one, a real public master's with earnings and a cost row, and an audited bootcamp with a published payback."""
+def curated_pages(report_env) -> dict[str, object]:
+    """Programs of the generated curated warehouse chosen by their data: one whose placement and salary are published,
+    and a fully suppressed one."""
     wh = report_env["warehouse"]
     published = _pick(wh, """SELECT p.program_id FROM out_outcomes__program_placement p JOIN out_outcomes__program_salary s USING (program_id)
                              WHERE NOT p.is_suppressed AND NOT s.is_suppressed
                              ORDER BY p.employed_in_field_count DESC NULLS LAST, p.program_id LIMIT 1""")
     suppressed = _pick(wh, "SELECT program_id FROM out_outcomes__program_placement WHERE is_suppressed ORDER BY program_id LIMIT 1")
-    from tests.reports.test_pages import REAL_ID
     return {"curated": report_env["out"] / "programs" / f"{published}.html",
-            "suppressed": report_env["out"] / "programs" / f"{suppressed}.html",
-            "public": pages_env["out"] / "programs" / f"{REAL_ID}.html",
+            "suppressed": report_env["out"] / "programs" / f"{suppressed}.html"}
+
+
+@pytest.fixture(scope="module")
+def fixture_pages(pages_env) -> dict[str, object]:
+    """A real public master's with earnings and a cost row, and an audited bootcamp with a published payback."""
+    from tests.reports.test_pages import REAL_ID
+    return {"public": pages_env["out"] / "programs" / f"{REAL_ID}.html",
             "audited": pages_env["out"] / "programs" / "turing-be-2016.html"}
+
+
+@pytest.fixture
+def pages(request) -> dict[str, object]:
+    """The pages of the kinds a test asks for (the generated curated warehouse is built only when needed)."""
+    kind = request.node.callspec.params.get("kind") if hasattr(request.node, "callspec") else None
+    if kind in ("curated", "suppressed"):
+        return request.getfixturevalue("curated_pages")
+    return request.getfixturevalue("fixture_pages")
 
 
 #: Summary fields every page kind must show in its first screen (a data-field prefix each).
@@ -131,9 +145,9 @@ def test_program_page_answer_first_fits_and_is_accessible(browser, pages, kind, 
         o.page.context.close()
 
 
-def test_summary_figures_are_the_warehouse_cells(browser, pages):
+def test_summary_figures_are_the_warehouse_cells(browser, fixture_pages):
     """The summary's rate, salary, cost, payback and payback range are the out tables' values (data-field value attributes)."""
-    o = open_page(browser, pages["audited"].as_uri(), PHONE)
+    o = open_page(browser, fixture_pages["audited"].as_uri(), PHONE)
     try:
         val = lambda f: float(o.page.get_attribute(f'#summary [data-field="{f}"]', "value"))  # noqa: E731
         c = AUDITED["out_roi__program_costs"]
@@ -151,8 +165,8 @@ def test_summary_figures_are_the_warehouse_cells(browser, pages):
         o.page.context.close()
 
 
-def test_suppressed_page_collapses_sections_to_one_line(browser, pages):
-    o = open_page(browser, pages["suppressed"].as_uri(), PHONE)
+def test_suppressed_page_collapses_sections_to_one_line(browser, curated_pages):
+    o = open_page(browser, curated_pages["suppressed"].as_uri(), PHONE)
     try:
         lines = o.page.eval_on_selector_all("p.collapsed [data-suppressed='true']", "els => els.map(e => e.textContent)")
         assert any(t.startswith("Salary: withheld — ") for t in lines), lines
