@@ -135,7 +135,7 @@ def _usd_k(v: float) -> str:
 def bar_chart(title: str, desc: str, items: list[tuple[str, float | None, str]], max_value: float | None = None,
               x_label: str = "Graduates (count)") -> Markup:
     """Horizontal bars: items are (label, value or None, value text). None draws a hatched 'withheld' bar."""
-    row, top, label_w = 34, 8, 150
+    row, top, label_w = 46, 8, 170
     n = next(_ids)
     height = top + row * len(items) + 30
     parts = []
@@ -144,7 +144,7 @@ def bar_chart(title: str, desc: str, items: list[tuple[str, float | None, str]],
     span = WIDTH - label_w - 64
     for i, (label, value, text) in enumerate(items):
         y = top + i * row + row / 2
-        parts.append(_label(label_w - 8, y + 4, label, label_w - 12))
+        parts.append(_label(label_w - 8, y + 4, label, label_w - 12, lines=3))
         if value is None:
             parts.append(f'<rect x="{label_w}" y="{y - 8:.1f}" width="{span * 0.15:.1f}" height="16" fill="url(#hatch{n})" stroke="{MUTED}"/>')
             parts.append(_label(label_w + span * 0.15 + 6, y + 4, text, WIDTH - label_w - span * 0.15 - 8, "start", MUTED))
