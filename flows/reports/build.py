@@ -146,10 +146,6 @@ def make_env() -> Environment:
 
 
 # --- charts of one program page -------------------------------------------------------------
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
 def _rate_text(r: dict, name: str) -> str:
     return f"{fmt(r.get(name), 'pct')} [{fmt(r.get(name + '_lower'), 'pct')}, {fmt(r.get(name + '_upper'), 'pct')}]"
 
@@ -162,35 +158,39 @@ def program_charts(f: dict) -> dict[str, Markup]:
         items = []
         for code, desc in CIRR_CATEGORIES.items():
             v = p.get(f"cirr_{code.lower()}_count")
-            items.append((_short(f"{code} {desc}", 21), v, fmt(v, "int") if v is not None else "withheld (small n)"))
+            items.append((f"{code} {desc}", v, fmt(v, "int") if v is not None else "withheld (small n)"))
         out["cirr"] = charts.bar_chart(f"Outcome categories (CIRR) of {name}",
                                        "Graduates per CIRR outcome category; the data table follows the chart.", items)
         rates = [(lbl, p.get(k), p.get(k + "_lower"), p.get(k + "_upper"),
-                  _rate_text(p, k) if p.get(k) is not None else "withheld (small n)")
-                 for lbl, k in (("Collection", "employed_in_field_rate"), ("By day 90", "employed_in_field_90d_rate"),
+                  _rate_text(p, k) if p.get(k) is not None else
+                  (p.get("window_rates_note") if "d_rate" in k and p.get("window_rates_note") else "withheld (small n)"))
+                 for lbl, k in (("In field when asked", "employed_in_field_rate"), ("By day 90", "employed_in_field_90d_rate"),
                                 ("By day 180", "employed_in_field_180d_rate"), ("Knowledge", "knowledge_rate"))]
         pm = f["pathway_median"]
-        out["rates"] = charts.interval_chart(
-            f"Employed in field and knowledge rate of {name}, with 95% Wilson intervals",
-            "Dots are rates, whiskers their 95% intervals; the dashed line is the pathway's median program at 180 days.",
-            rates, marker=("pathway median", pm.get("pathway_median_in_field_180d_rate") if pm else None))
+        if any(r[1] is not None for r in rates):
+            out["rates"] = charts.interval_chart(
+                f"Employed in field and knowledge rate of {name}, with 95% Wilson intervals",
+                "Dots are rates, whiskers their 95% intervals; the dashed line is the pathway's median program at 180 days.",
+                rates, marker=(f"median {str(f['program']['pathway']).replace('_', ' ')} program, in field by day 180",
+                               pm.get("pathway_median_in_field_180d_rate") if pm else None))
     if s and not s["is_suppressed"] and s.get("median_base_salary_usd") is not None:
         refs = []
         if f["pathway_median"] and f["pathway_median"].get("pathway_median_salary_usd") is not None:
-            refs.append(("Pathway median", f["pathway_median"]["pathway_median_salary_usd"]))
+            refs.append((f"median salary of the {str(f['program']['pathway']).replace('_', ' ')} pathway",
+                         f["pathway_median"]["pathway_median_salary_usd"]))
         seen = set()
         for w in f["role_wages"]:
             if w.get("bls_national_median_usd") is not None and w["soc_code"] not in seen:
                 seen.add(w["soc_code"])
-                refs.append((_short(f"BLS {w['soc_title'] or w['soc_code']}", 22), w["bls_national_median_usd"]))
+                refs.append((f"BLS national median, {w['soc_title'] or w['soc_code']} ({w['soc_code']})", w["bls_national_median_usd"]))
         out["salary"] = charts.salary_box(
             f"Base salary distribution of in-field graduates of {name}",
             "Box from the 25th to the 75th percentile, thick line at the median, whisker the median's 95% interval; "
-            "orange ticks are reference medians (pathway, BLS national).",
+            "orange lettered ticks are reference medians (pathway, BLS national), named in the legend.",
             s["salary_p25_usd"], s["median_base_salary_usd"], s["salary_p75_usd"],
             (s.get("median_salary_ci_lower_usd"), s.get("median_salary_ci_upper_usd")), refs[:4])
     cohorts = [row["placement"] for row in f["by_cohort"]]
-    if cohorts:
+    if any(not r["is_suppressed"] and r.get("employed_in_field_180d_rate") is not None for r in cohorts):
         out["cohorts"] = charts.interval_chart(
             f"Employed in field by day 180, by cohort, {name}",
             "One row per graduation cohort (half-year); suppressed cohorts are labelled.",
@@ -200,7 +200,7 @@ def program_charts(f: dict) -> dict[str, Markup]:
                                                        if r.get("employed_in_field_180d_rate") is not None
                                                        else r.get("window_rates_note") or "withheld (small n)"))
              for r in cohorts])
-    if f["prior_background"]:
+    if any(not r["is_suppressed"] and r.get("employed_in_field_180d_rate") is not None for r in f["prior_background"]):
         out["prior"] = charts.interval_chart(
             f"Employed in field by day 180 by prior degree, {name}",
             "Graduates like you: one row per prior degree; suppressed groups are labelled.",
@@ -221,8 +221,39 @@ def program_charts(f: dict) -> dict[str, Markup]:
             f"Payback in years against salary and loan rate, {name}",
             "Rows: loan rate; columns: median in-field salary as a share of the observed median; cells: years to pay back "
             "(darker is faster, 'never' when the gain is not positive).",
-            [f"loan {r:.2%}" for r in rates], [f"×{x:g}" for x in factors], cells)
+            [f"{r:.2%}" for r in rates], [f"×{x:g}" for x in factors], cells)
+    public = linked_public_chart(f)
+    if public is not None:
+        out["public"] = public
     return out
+
+
+def linked_public_chart(f: dict) -> Markup | None:
+    """Earnings trajectory (p25 / median / p75 at 1, 5, 10 years) of the public figures a curated program is linked to:
+    one series per source and institution, its pooled cohort where published, else its latest."""
+    rows = [e for e in f.get("public_earnings") or [] if e.get("years_after_graduation") is not None]
+    if not rows:
+        return None
+    year = next((e.get("constant_dollar_year") for e in rows if e.get("constant_dollar_year")), None)
+    groups: dict[tuple, dict[int, dict]] = {}
+    for e in rows:
+        g = groups.setdefault((e["data_origin"], e.get("institution_name") or e.get("institution_id")), {})
+        h = int(e["years_after_graduation"])
+        rank = (e.get("grad_cohort") == "all", e.get("grad_cohort") or "")
+        if h not in g or rank > (g[h].get("grad_cohort") == "all", g[h].get("grad_cohort") or ""):
+            g[h] = e
+    series = []
+    for (origin, inst), by_h in sorted(groups.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
+        pts = [(float(h), e.get("p25_constant_usd"), e.get("median_constant_usd"), e.get("p75_constant_usd")) for h, e in sorted(by_h.items())]
+        if any(p[2] is not None for p in pts):
+            series.append((f"{source_name(origin)}, {inst or 'institution not named'}", pts))
+    if not series:
+        return None
+    return charts.trajectory_chart(
+        f"Public earnings of the linked institution and field, {f['program']['program_name']}",
+        f"Annual earnings of all graduates of the linked institution, field and credential level (not this program's only): "
+        f"25th percentile, median and 75th percentile by years after graduation, in {year or 'constant'} dollars; "
+        "the data table follows the chart.", series[:len(charts.SERIES)], y_label=f"Annual earnings ({year or 'constant'} US$)")
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -509,13 +540,17 @@ def public_context(f: dict, sources: dict[str, dict]) -> dict:
             f"Annual earnings 25th percentile, median and 75th percentile by years after graduation, in {year} dollars, "
             "per source (its pooled cohort where published, else its latest cohort); the data table follows the chart.",
             series, y_label=f"Annual earnings ({year} US$)")
+    # A dollar figure whose dollar year the publisher does not give is shown as published (nominal) and said so,
+    # as the cost table shows it (out_roi__public_program_costs keeps College Scorecard's debt as published).
     other = [{"data_origin": o["data_origin"], "name": source_name(o["data_origin"]), "measure": o["measure"],
               "label": OTHER_MEASURES[o["measure"]][0], "kind": OTHER_MEASURES[o["measure"]][1], "grad_cohort": o["grad_cohort"],
-              "value": o["value_constant_dollars"] if OTHER_MEASURES[o["measure"]][1] == "usd" else o["value"],
+              "value": (o["value_constant_dollars"] if o["value_constant_dollars"] is not None else o["value"])
+              if OTHER_MEASURES[o["measure"]][1] == "usd" else o["value"],
+              "nominal": OTHER_MEASURES[o["measure"]][1] == "usd" and o["value_constant_dollars"] is None and o["value"] is not None,
               "n": o["value_count"], "why": _why(o)}
              for o in f["public_outcomes"] if o["measure"] in OTHER_MEASURES]
     used = [o.strip() for o in (pp.get("public_sources") or "").split(";") if o.strip()]
-    return {"earnings": earnings, "chart": chart, "dollar_year": year, "other": other,
+    return {"earnings": earnings, "chart": chart, "dollar_year": year, "other": other, "nominal": {o["measure"] for o in other if o["nominal"]},
             "mixed_cohorts": ", ".join(sorted({e["name"] for e in earnings if e["mixed"]})),
             "graduate": prog.get("pathway") in ("masters", "phd"),
             "sources": [{"name": source_name(o), **{k: (sources.get(o) or {}).get(k) for k in ("snapshot_id", "fetched_at")}} for o in used]}
@@ -746,6 +781,7 @@ def overview_context(wf: WarehouseFigures) -> dict:
 
 
 def render_reports(wf: WarehouseFigures, tmp: Path) -> tuple[list[Path], list[Path]]:
+    from flows.reports import summary
     env = make_env()
     page_t = env.get_template("program.html.j2")
     public_t = env.get_template("public_program.html.j2")
@@ -776,13 +812,15 @@ def render_reports(wf: WarehouseFigures, tmp: Path) -> tuple[list[Path], list[Pa
         pid = program["program_id"]
         if is_public(program):
             f = public_program_figures(wf, program)
-            html = public_t.render(f=f, pub=public_context(f, sources_by_origin), present=wf.present, cost_rows=COST_ROWS,
+            pub = public_context(f, sources_by_origin)
+            html = public_t.render(f=f, pub=pub, present=wf.present, cost_rows=COST_ROWS, sm=summary.public_summary(f, pub),
+                                   public_why=summary.public_why,
                                    root="../", **common)
         else:
             f = program_figures(wf, program)
             cls = (f["notice"] or {}).get("data_origin_class")
             html = page_t.render(f=f, charts=program_charts(f), source_of=sources_by_origin, pathways=pathways_of.get(cls, []),
-                                 root="../", **common)
+                                 sm=summary.curated_summary(f), cost_why=summary.cost_why, root="../", **common)
         jp = tmp / f"{pid}.json"
         jp.write_text(dumps(f), encoding="utf-8")
         hp = tmp / "programs" / f"{pid}.html"

@@ -112,6 +112,8 @@ class WarehouseFigures:
     public_programs: dict[str, dict] = field(default_factory=dict)
     public_outcomes: dict[str, list[dict]] = field(default_factory=dict)
     institution_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: (data_origin, institution_id, cip_code, credential_level) -> the public program of that cell
+    cell_programs: dict[tuple, str] = field(default_factory=dict)
     premium: dict[str, list[dict]] = field(default_factory=dict)
     public_costs: dict[str, dict] = field(default_factory=dict)
     statements: list[dict] = field(default_factory=list)
@@ -166,6 +168,9 @@ def load_warehouse(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> 
         SELECT DISTINCT c.data_origin, c.institution_id, coalesce(p.institution_name, c.institution_name) AS institution_name
         FROM core_public__program_cells c LEFT JOIN core_public__programs p USING (program_id)
         ORDER BY ALL""")}
+    wf.cell_programs = {(r["data_origin"], r["institution_id"], r["cip_code"], r["credential_level"]): r["program_id"]
+                        for r in _records(con, "SELECT DISTINCT data_origin, institution_id, cip_code, credential_level, program_id "
+                                               "FROM core_public__program_cells WHERE program_id IS NOT NULL ORDER BY ALL")}
     wf.present = frozenset(t for t in OPTIONAL_TABLES if t in have)
     if "out_public__program_premium" in wf.present:
         wf.premium = _by_program(_records(con, f"SELECT * FROM out_public__program_premium {only} "
@@ -205,12 +210,27 @@ def program_figures(wf: WarehouseFigures, program: dict) -> dict:
         "costs": wf.costs.get(pid),
         "sensitivity": wf.sensitivity.get(pid, []),
         "role_wages": wf.role_wages.get(pid, []),
-        "public_earnings": [{**e, "institution_name": wf.institution_names.get((e["data_origin"], e["institution_id"]))}
-                            for e in wf.public_earnings.get(pid, [])],
+        "public_earnings": [{**e, "institution_name": wf.institution_names.get((e["data_origin"], e["institution_id"])),
+                             **linked_constant_dollars(wf, e)} for e in wf.public_earnings.get(pid, [])],
         "public_link": wf.links.get(pid),
         "pathway_median": next((p for p in wf.pathways if p["pathway"] == pathway
                                 and p["data_origin_class"] == (wf.notices.get(pid) or {}).get("data_origin_class")), None),
     }
+
+
+def linked_constant_dollars(wf: WarehouseFigures, e: dict) -> dict:
+    """The constant-dollar p25 / median / p75 of a matched public earnings row, read from the public program of its cell
+    (core_public__program_outcomes.value_constant_dollars), so that a trajectory has one dollar year."""
+    pid = wf.cell_programs.get((e["data_origin"], e["institution_id"], e["cip_code"], e["credential_level"]))
+    out = {"public_program_id": pid, "constant_dollar_year": None, "p25_constant_usd": None, "median_constant_usd": None,
+           "p75_constant_usd": None}
+    for o in wf.public_outcomes.get(pid, []) if pid else []:
+        part = {"earnings_p25": "p25", "earnings_median": "median", "earnings_p75": "p75"}.get(o["measure"])
+        if (part and o["data_origin"] == e["data_origin"] and o["grad_cohort"] == e["grad_cohort"]
+                and o["years_after_graduation"] == e["years_after_graduation"]):
+            out[f"{part}_constant_usd"] = o["value_constant_dollars"]
+            out["constant_dollar_year"] = out["constant_dollar_year"] or o["constant_dollar_year"]
+    return out
 
 
 def is_public(program: dict) -> bool:

@@ -1,6 +1,6 @@
 -- Published median earnings of every real public program in the configured fields: one row per
 -- program x source x years after graduation x cohort, with the program's facts and its field.
--- Named steps: programs -> in_scope -> earnings -> final. flows/stats/answers.py inlines one
+-- Named steps: programs -> in_scope -> earnings -> spread -> final. flows/stats/answers.py inlines one
 -- parameter (in braces below): cip_family, a CASE giving the configured field of a CIP code
 -- ([public_programs] program_cip_prefixes of flows/sources/sources.toml; NULL outside them).
 -- Only programs whose row in core_programs__programs has data_origin 'public_records' are read:
@@ -24,9 +24,19 @@ earnings AS (
     FROM core_public__program_outcomes
     WHERE measure = 'earnings_median'
 ),
+spread AS (
+    -- the same source, horizon and cohort's 25th and 75th percentiles (payback range of out_roi__public_program_costs)
+    SELECT program_id, data_origin, years_after_graduation, grad_cohort,
+           max(value_constant_dollars) FILTER (WHERE measure = 'earnings_p25') AS p25_earnings_usd,
+           max(value_constant_dollars) FILTER (WHERE measure = 'earnings_p75') AS p75_earnings_usd
+    FROM core_public__program_outcomes
+    WHERE measure IN ('earnings_p25', 'earnings_p75')
+    GROUP BY ALL
+),
 final AS (
-    SELECT s.*, e.* EXCLUDE (program_id)
+    SELECT s.*, e.* EXCLUDE (program_id), q.p25_earnings_usd, q.p75_earnings_usd
     FROM in_scope s JOIN earnings e USING (program_id)
+    LEFT JOIN spread q USING (program_id, data_origin, years_after_graduation, grad_cohort)
     WHERE s.cip_family IS NOT NULL
 )
 SELECT * FROM final ORDER BY program_id, data_origin, years_after_graduation, grad_cohort

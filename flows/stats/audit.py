@@ -517,7 +517,7 @@ PROGRAM_COPIES = {
                                "living_relocation_usd", "forgone_earnings_usd", "financed_usd", "loan_interest_usd",
                                "monthly_loan_payment_usd", "total_cost_usd", "counterfactual_salary_usd",
                                "prior_salary_known_share", "expected_salary_usd", "annual_gain_usd", "payback_years",
-                               "npv_10y_usd", "npv_20y_usd", "debt_to_earnings_ratio", "loan_payment_salary_share"),
+                               "payback_years_p25_salary", "payback_years_p75_salary", "npv_10y_usd", "npv_20y_usd", "debt_to_earnings_ratio", "loan_payment_salary_share"),
     "out_benchmarks__program_public_earnings": ("graduates", "employed_in_field_180d_rate", "salary_reported_count",
                                                 "median_base_salary_usd", "ratio_to_public_median"),
 }

@@ -402,7 +402,8 @@ def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, place
     pl = placement[
         ["program_id", "graduates", "employed_in_field_180d_rate", "is_suppressed", "suppression_reason", "is_low_coverage"]]
     sa = salary[
-        ["program_id", "salary_reported_count", "median_base_salary_usd", "is_suppressed", "suppression_reason"]]
+        ["program_id", "salary_reported_count", "median_base_salary_usd", "salary_p25_usd", "salary_p75_usd", "is_suppressed",
+         "suppression_reason"]]
     df = progs.merge(pl, on="program_id", how="left").merge(sa, on="program_id", how="left", suffixes=("", "_salary"))
     horizons = [int(h) for h in roi.get("npv_horizons_years", [10, 20])]
     rows = []
@@ -440,6 +441,10 @@ def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, place
                 monthly_loan_payment_usd=costs.monthly_loan_payment_usd, total_cost_usd=costs.total_usd,
                 expected_salary_usd=expected, annual_gain_usd=gain,
                 payback_years=roi_fn.finite_or_none(roi_fn.payback_years(costs.total_usd, gain)),
+                # the payback range: the same formula with the 25th / 75th percentile in-field salary in place of the median
+                **{f"payback_years_{q}_salary": roi_fn.finite_or_none(roi_fn.payback_years(
+                    costs.total_usd, p_in * float(v) + (1 - p_in) * cf - cf)) if pd.notna(v) else None
+                   for q, v in (("p25", r.salary_p25_usd), ("p75", r.salary_p75_usd))},
                 debt_to_earnings_ratio=(None if costs.financed_usd is None
                                         else costs.financed_usd / float(r.median_base_salary_usd)),
                 loan_payment_salary_share=(None if costs.monthly_loan_payment_usd is None

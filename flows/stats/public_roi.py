@@ -247,6 +247,8 @@ class Earnings:
     counterfactual_usd: float | None
     counterfactual_basis: str | None
     earnings_published_usd: float | None = None
+    p25_usd: float | None = None  # the same source, horizon and cohort's 25th and 75th percentiles (payback range)
+    p75_usd: float | None = None
 
 
 def choose_earnings(program_rows: pd.DataFrame, pair_rows: pd.DataFrame, source_order: list[str],
@@ -276,7 +278,8 @@ def choose_earnings(program_rows: pd.DataFrame, pair_rows: pd.DataFrame, source_
     else:
         cf, basis = None, None
     return Earnings(float(r.median_earnings_usd), int(r.years_after_graduation), r.data_origin, r.grad_cohort, cf, basis,
-                    _num(r.earnings_published_usd))
+                    _num(r.earnings_published_usd), _num(getattr(r, "p25_earnings_usd", None)),
+                    _num(getattr(r, "p75_earnings_usd", None)))
 
 
 def program_cost_row(program: dict, earnings: Earnings | None, tuition_per_year: float, tuition_basis: str,
@@ -328,6 +331,11 @@ def program_cost_row(program: dict, earnings: Earnings | None, tuition_per_year:
         gain = earnings.earnings_usd - cf
         out.update(annual_gain_usd=round(gain, 2),
                    payback_years=roi_fn.finite_or_none(roi_fn.payback_years(costs.total_usd, gain)))
+        for q, value in (("p25", earnings.p25_usd), ("p75", earnings.p75_usd)):
+            # the payback range: the same formula at the 25th / 75th percentile earnings (null when not published
+            # or when that gain is not positive)
+            if value is not None:
+                out[f"payback_years_{q}_salary"] = roi_fn.finite_or_none(roi_fn.payback_years(costs.total_usd, value - cf))
         for h in (10, 20):
             out[f"npv_{h}y_usd"] = round(roi_fn.npv_from_costs(costs, h, study_years, gain, roi), 2)
         if gain <= 0:

@@ -178,7 +178,7 @@ TABLES = [
                 "state_code", "tuition_per_year_usd", "tuition_basis", "study_years", "tuition_total_usd",
                 "forgone_earnings_usd", "loan_interest_usd", "total_cost_usd", "earnings_usd", "earnings_horizon_years",
                 "earnings_source", "grad_cohort", "counterfactual_earnings_usd", "counterfactual_basis", "annual_gain_usd",
-                "payback_years", "npv_10y_usd", "npv_20y_usd", "debt_median_usd", "debt_to_earnings_ratio",
+                "payback_years", "payback_years_p25_salary", "payback_years_p75_salary", "npv_10y_usd", "npv_20y_usd", "debt_median_usd", "debt_to_earnings_ratio",
                 "monthly_loan_payment_usd", "payment_to_income_share", "constant_dollar_year", "discount_rate", "loan_rate",
                 "assumptions_note", "not_computed_reason"),
         primary_key=("program_id",),

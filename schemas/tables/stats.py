@@ -143,6 +143,12 @@ _fields = [
     F("annual_gain_usd", "number", "Annual earnings gain: expected_salary_usd - counterfactual_salary_usd "
       "(out_roi__public_program_costs: earnings_usd - counterfactual_earnings_usd).", unit="USD"),
     F("payback_years", "number", "Years after graduation for the gain to repay total_cost_usd (undiscounted); null when the gain is not positive.", unit="years", min=0),
+    F("payback_years_p25_salary", "number", "payback_years with the 25th percentile in-field salary in place of the median (the slow end of the payback range; "
+      "out_roi__public_program_costs: the 25th percentile earnings of the same source, horizon and cohort as earnings_usd); "
+      "null when that gain is not positive or the percentile is not published.", unit="years", min=0),
+    F("payback_years_p75_salary", "number", "payback_years with the 75th percentile in-field salary in place of the median (the fast end of the payback range; "
+      "out_roi__public_program_costs: the 75th percentile earnings of the same source, horizon and cohort as earnings_usd); "
+      "null when that gain is not positive or the percentile is not published.", unit="years", min=0),
     F("npv_10y_usd", "number", "Net present value of gains minus costs over 10 years from the start of study, at the real discount rate.", unit="USD"),
     F("npv_20y_usd", "number", "Net present value over 20 years from the start of study.", unit="USD"),
     F("debt_to_earnings_ratio", "number", "Financed amount / median in-field first-year base salary (out_roi__public_program_costs: "
@@ -251,7 +257,7 @@ TABLES += [
                 "stipend_usd", "forgone_earnings_usd", "financed_usd",
                 "loan_interest_usd", "monthly_loan_payment_usd", "total_cost_usd", "counterfactual_salary_usd",
                 "prior_salary_known_share", "expected_salary_usd", "annual_gain_usd", "payback_years",
-                "npv_10y_usd", "npv_20y_usd", "debt_to_earnings_ratio", "loan_payment_salary_share",
+                "payback_years_p25_salary", "payback_years_p75_salary", "npv_10y_usd", "npv_20y_usd", "debt_to_earnings_ratio", "loan_payment_salary_share",
                 "discount_rate", "loan_rate", "loan_rate_note", "is_suppressed", "suppression_reason",
                 "is_low_coverage"),
         primary_key=("program_id",),

@@ -284,10 +284,12 @@ def test_real_masters_page_shows_trajectory_chart_premium_and_payback(pages_env)
     path = out / "programs" / f"{REAL_ID}.html"
     html = path.read_text(encoding="utf-8")
     page = parse(path)
-    svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.S).group(0)
+    fig = re.search(r'<figure class="chart-fig">.*?</figure>', html, re.S).group(0)
+    svg = re.search(r'<svg class="chart[^>]*>.*?</svg>', fig, re.S).group(0)
     assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
-    assert ">Years after graduation</text>" in svg and ">Annual earnings (2023 US$)</text>" in svg
-    assert ">Census PSEO, cohort 2016-2018</text>" in svg and ">College Scorecard, cohort 2016-2018</text>" in svg  # legend
+    assert ">Years after graduation</text>" in svg and ">Annual earnings (2023 US$)</tspan>" in svg
+    legend = re.search(r'<ul class="legend".*?</ul>', fig, re.S).group(0)
+    assert "Census PSEO, cohort 2016-2018: median" in legend and "College Scorecard, cohort 2016-2018: median" in legend
     assert set(re.findall(r'font-size="(\d+)"', svg)) == {"12"}
     assert "<circle" in svg and "<polyline" in svg
     for (src, years), (p25, med, p75, n) in EARNINGS.items():
@@ -342,11 +344,12 @@ def test_overview_renders_the_statements_in_section_order_with_source_date_and_n
 
 
 def test_trajectory_chart_unit():
-    svg = str(charts.trajectory_chart("T <x>", "D", [("A", [(1.0, 10.0, 20.0, 30.0), (5.0, None, 40.0, None)])], "Earnings (2023 US$)"))
+    fig = str(charts.trajectory_chart("T <x>", "D", [("A", [(1.0, 10.0, 20.0, 30.0), (5.0, None, 40.0, None)])], "Earnings (2023 US$)"))
+    svg = re.search(r'<svg class="chart.*?</svg>', fig, re.S).group(0)  # the chart (the legend's keys are drawn apart)
     assert "T &lt;x&gt;" in svg and svg.count("<circle") == 2 and svg.count('stroke-opacity="0.35"') == 1
-    assert ">Earnings (2023 US$)</text>" in svg and ">1</text>" in svg and ">5</text>" in svg
+    assert ">Earnings (2023 US$)</tspan>" in svg and ">1</text>" in svg and ">5</text>" in svg
     empty_median = str(charts.trajectory_chart("T", "D", [("A", [(1.0, 10.0, None, 30.0)])], "E"))
-    assert "<circle" not in empty_median  # a withheld median draws no dot
+    assert "<circle" not in re.search(r'<svg class="chart.*?</svg>', empty_median, re.S).group(0)  # a withheld median draws no dot
 
 
 def test_every_program_page_has_a_provenance_banner(pages_env):
