@@ -641,7 +641,7 @@ def build_cells(frames: dict[str, pd.DataFrame], programs: pd.DataFrame) -> tupl
 def _peer_cells(pg: pd.DataFrame | None, cells: dict, put, rel, degree_groups: dict | None) -> None:
     """The peer table's cells and relations. A peer group is a cell ("program_peer", program, level, degree group,
     field, band) whose population is the program's graduates with those keys (CIRR excluded included, as atoms);
-    the program-level group's counts are the program cell's. Relations: a degree-level group equals the sum of the
+    the program-level group equals the program cell (every atom). Relations: a degree-level group equals the sum of the
     program x prior-degree cells of its degrees (every atom); the field-level groups of a degree group sum to at
     most it, and the band-level groups of a (degree, field) to at most theirs. Rows of real public programs
     (all_completers, published earnings) are already public: not cells."""
@@ -652,10 +652,12 @@ def _peer_cells(pg: pd.DataFrame | None, cells: dict, put, rel, degree_groups: d
         level = row["similarity_level"]
         if level == "all_completers":
             continue
-        pid = row["program_id"]
-        cid = ("program",  pid) if level == "program" else ("program_peer",) + tuple(row[k] for k in PEER_KEYS)
+        cid = ("program_peer",) + tuple(row[k] for k in PEER_KEYS)
         put(cid, PEER_TABLE, idx, row, PEER_COUNTS)
         groups.setdefault(level, []).append(cid)
+    for cid in groups.get("program", []):  # the program-level group is the program's graduates: the program cell
+        cells.setdefault(("program", cid[1]), Cell(("program", cid[1])))
+        rel("the program-level peer group is the program", (cid,), (("program", cid[1]),))
     if degree_groups is None:  # programs read without assumptions: the configured groups
         from flows.config import load_assumptions
 
@@ -665,6 +667,9 @@ def _peer_cells(pg: pd.DataFrame | None, cells: dict, put, rel, degree_groups: d
         pid, g = cid[1], cid[3]
         kids = tuple(c for c in cells if c[0] == "program_prior" and c[1] == pid and degree_of.get(c[2]) == g)
         rel("prior degrees within a peer degree group", (cid,), kids)
+    for pid in {c[1] for c in groups.get("degree", [])}:  # unknown prior degrees are in no degree group: <=
+        rel("peer degree groups within a program", tuple(c for c in groups["degree"] if c[1] == pid), (("program", pid),),
+            sense="<=")
     for cid in groups.get("degree", []):
         kids = tuple(c for c in groups.get("degree_field", []) if c[1] == cid[1] and c[3] == cid[3])
         rel("peer fields within a degree group", kids, (cid,), sense="<=")
@@ -767,9 +772,23 @@ def read_public(con, extra: dict | None = None, assumptions: dict | None = None)
 
 
 def protect_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int, small: int = DEFAULT_SMALL) -> set[str]:
-    """Run ``protect`` over the frames in place; returns the tables it changed."""
+    """Run ``protect`` over the frames in place; returns the tables it changed.
+
+    A peer row with one count withheld by this step is suppressed whole: its other counts are withheld too and the
+    suppression step runs again, to a fixed point (so the audit sees what is published)."""
     cells, rels, where = build_cells(frames, programs)
     added = protect(cells, rels, width, small=small)
+    while True:
+        more = set()
+        hit = {cid for cid, col in added if cid[0] == "program_peer" and col in PEER_COUNTS}
+        for cid in hit:
+            for col in PEER_COUNTS:
+                if cells[cid].values.get(col) is not None:
+                    withhold(cells[cid], col)
+                    more.add((cid, col))
+        if not more:
+            break
+        added |= more | protect(cells, rels, width, small=small)
     write_back(cells, where, frames, added, PROTECT_REASON)
     return {t for cid, col in added for c, v in cells[cid].values.items() if v is None for t, _ in where.get((cid, c), [])}
 
