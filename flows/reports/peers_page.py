@@ -24,7 +24,7 @@ from flows.stats.peers import PEER_TABLE, program_facts, z_of
 from flows.stats.suppression import min_cell_size
 
 #: Columns of a program in the data file (one array per program, in this order).
-PROGRAM_COLUMNS = ("program_id", "program_name", "pathway", "modality", "pacing", "duration_months", "tuition_fees_usd",
+PROGRAM_COLUMNS = ("program_id", "program_name", "institution_name", "pathway", "modality", "pacing", "duration_months", "tuition_fees_usd",
                    "country_code", "state_code", "data_origin_class")
 #: Columns of a peer row in the data file; program is the index into programs, similarity_level an index
 #: into levels, suppression_reason and peer_basis indexes into texts.

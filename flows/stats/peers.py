@@ -289,7 +289,7 @@ def public_peer_groups_frame(con: duckdb.DuckDBPyConnection, assumptions: dict) 
         row.update(program_id=r.program_id, similarity_level=PUBLIC_LEVEL, degree_group=ANY, peer_prior_field=ANY,
                    experience_band=ANY, data_origin_class=r.cls, data_origin=r.data_origin,
                    years_after_graduation=int(r.years_after_graduation), grad_cohort=r.grad_cohort,
-                   peer_basis=f"{source} earnings {int(r.years_after_graduation)} years after graduation, graduates {r.grad_cohort}",
+                   peer_basis=f"{source} earnings {_years(int(r.years_after_graduation))} after graduation, graduates {r.grad_cohort}",
                    peer_group_size=n, peers_salary_reported_count=n,
                    peer_salary_p25_usd=None if pd.isna(r.p25) else float(r.p25), median_peer_salary_usd=float(r.med),
                    peer_salary_p75_usd=None if pd.isna(r.p75) else float(r.p75), is_suppressed=False, suppression_reason=None)
@@ -298,6 +298,10 @@ def public_peer_groups_frame(con: duckdb.DuckDBPyConnection, assumptions: dict) 
                        peer_salary_p25_usd=None, median_peer_salary_usd=None, peer_salary_p75_usd=None)
         rows.append(row)
     return _typed(pd.DataFrame(rows, columns=cols))
+
+
+def _years(n: int) -> str:
+    return f"{n} year" if n == 1 else f"{n} years"
 
 
 #: Names of the public earnings sources in a row's basis.
@@ -393,7 +397,7 @@ def program_facts(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.DataF
     pub = ("LEFT JOIN out_roi__public_program_costs pc USING (program_id)" if "out_roi__public_program_costs" in have
            else "LEFT JOIN (SELECT NULL::VARCHAR AS program_id, NULL::DOUBLE AS tuition_total_usd, NULL::DOUBLE AS study_years) pc USING (program_id)")
     return con.execute(f"""
-        SELECT c.program_id, c.program_name, c.pathway, c.modality, c.pacing,
+        SELECT c.program_id, c.program_name, c.institution_name, c.pathway, c.modality, c.pacing,
                coalesce(c.duration_months, pc.study_years * 12) AS duration_months,
                coalesce(c.tuition_fees_usd, pc.tuition_total_usd) AS tuition_fees_usd,
                c.country_code, c.state_code, {origin_class_sql(assumptions, 'c.data_origin')} AS data_origin_class

@@ -17,7 +17,10 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
+
+from schemas.generate import ddl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from stats_helpers import make_core, program, publish_peers, record  # noqa: E402
@@ -40,6 +43,7 @@ PROFILES = [
     {"max_tuition": 20_000.0},
     {"prior_degree": "doctorate", "prior_field": "humanities_arts", "years_experience": 30.0},  # no peers: levels fall back
     {"prior_degree": "bachelors", "prior_field": "business", "years_experience": 4.0},
+    {"prior_degree": "bachelors", "prior_field": "business", "years_experience": 8.0, "prior_salary": 0.0},  # band unpublished
 ]
 
 RUNNER = r"""
@@ -62,21 +66,9 @@ def run_js(data: dict, profiles: list[dict], tmp: Path) -> list[list[dict]]:
 
 
 def add_public_program(path: Path) -> None:
-    """A real public program with published earnings: its core row, its cost row and its all_completers peer row."""
     con = duckdb.connect(str(path))
     try:
-        con.execute("""INSERT INTO core_programs__programs BY NAME SELECT ? AS program_id, 'Computer Science (CIP 11.07, Master''s degree)'
-                       AS program_name, 'Institution 01 University' AS institution_name, 'masters' AS pathway,
-                       'public_records' AS data_origin, 'CO' AS state_code, 'US' AS country_code""", [PUBLIC_ID])
-        con.execute("""INSERT INTO out_roi__public_program_costs BY NAME SELECT ? AS program_id, 'masters' AS credential_level,
-                       '11' AS cip_family, 'assumed: fixture' AS tuition_basis, 2.0 AS study_years, 24000.0 AS tuition_total_usd,
-                       'fixture' AS assumptions_note""", [PUBLIC_ID])
-        con.execute(f"""INSERT INTO {PEER_TABLE} BY NAME SELECT ? AS program_id, 'all_completers' AS similarity_level,
-                       'any' AS degree_group, 'any' AS peer_prior_field, 'any' AS experience_band,
-                       'public_records' AS data_origin_class, 41 AS peer_group_size, 41 AS peers_salary_reported_count,
-                       61000.0 AS peer_salary_p25_usd, 78000.0 AS median_peer_salary_usd, 97500.0 AS peer_salary_p75_usd,
-                       'Census PSEO earnings 1 years after graduation, graduates 2016-2018' AS peer_basis,
-                       false AS is_suppressed""", [PUBLIC_ID])
+        public_row(con)
     finally:
         con.close()
 
@@ -87,6 +79,86 @@ def warehouse(report_env, tmp_path_factory) -> Path:
     shutil.copyfile(report_env["warehouse"], path)
     add_public_program(path)
     return path
+
+
+def small_world() -> duckdb.DuckDBPyConnection:
+    """Programs that exercise every branch of the formulas: a US master's with background levels, a part-time
+    online bootcamp, a GB master's (no loan rate), a funded PhD (stipend, tuition waived), a program too small to
+    publish, and a real public program with published quartiles."""
+    rng = np.random.default_rng(7)
+    recs, i = [], 0
+
+    def add(pid, n, degree, field, years, share_in_field=0.7, base=80_000):
+        nonlocal i
+        for _ in range(n):
+            status = "employed_full_time_in_field" if rng.random() < share_in_field else rng.choice(
+                ["seeking_employment", "unknown", "employed_full_time_out_of_field", "excluded"])
+            salary = float(round(base + rng.normal(0, 15_000), -2)) if status.endswith("in_field") and rng.random() < 0.9 else None
+            recs.append(record(i, pid, str(status), days=30 if "employed" in status else None, salary=salary,
+                               prior=50_000, prior_degree=degree, prior_field=field, years=years))
+            i += 1
+    add("a", 40, "bachelors", "computer_science", 1.0, base=95_000)
+    add("a", 25, "bachelors", "business", 4.0, base=85_000)
+    add("a", 12, "masters", "engineering", 8.0, base=110_000)
+    add("b", 30, "bachelors", "computer_science", 2.0, 0.6, base=70_000)
+    add("b", 14, "associate", "other", 12.0, 0.5, base=60_000)
+    add("gb", 24, "bachelors", "computer_science", 2.0, base=75_000)
+    add("phd", 18, "masters", "math_statistics", 1.0, 0.9, base=140_000)
+    add("tiny", 5, "bachelors", "computer_science", 2.0)
+    programs = [program("a", pathway="masters", months=18.0, tuition=42_000.0),
+                program("b", pathway="bootcamp", modality="online", pacing="part_time", months=9.0, tuition=14_000.0),
+                program("gb", pathway="masters", months=12.0, tuition=30_000.0) | dict(state_code=None, country_code="GB"),
+                program("phd", pathway="phd", months=60.0, tuition=0.0),
+                program("tiny", months=6.0, tuition=9_000.0)]
+    con = publish_peers(make_core(programs, recs), A)
+    con.execute(ddl("out_roi__public_program_costs"))
+    public_row(con)
+    return con
+
+
+def public_row(con) -> None:
+    """A real public program with published earnings: its core row, its cost row and its all_completers peer row."""
+    con.execute("""INSERT INTO core_programs__programs BY NAME SELECT ? AS program_id, 'Computer Science (CIP 11.07, Master''s degree)'
+                   AS program_name, 'Institution 01 University' AS institution_name, 'masters' AS pathway,
+                   'public_records' AS data_origin, 'CO' AS state_code, 'US' AS country_code""", [PUBLIC_ID])
+    con.execute("""INSERT INTO out_roi__public_program_costs BY NAME SELECT ? AS program_id, 'masters' AS credential_level,
+                   '11' AS cip_family, 'assumed: fixture' AS tuition_basis, 2.0 AS study_years, 24000.0 AS tuition_total_usd,
+                   'fixture' AS assumptions_note""", [PUBLIC_ID])
+    con.execute(f"""INSERT INTO {PEER_TABLE} BY NAME SELECT ? AS program_id, 'all_completers' AS similarity_level,
+                   'any' AS degree_group, 'any' AS peer_prior_field, 'any' AS experience_band,
+                   'public_records' AS data_origin_class, 41 AS peer_group_size, 41 AS peers_salary_reported_count,
+                   61000.0 AS peer_salary_p25_usd, 78000.0 AS median_peer_salary_usd, 97500.0 AS peer_salary_p75_usd,
+                   'Census PSEO earnings 1 year after graduation, graduates 2016-2018' AS peer_basis,
+                   false AS is_suppressed""", [PUBLIC_ID])
+
+
+def compare(con, tmp_path) -> set:
+    data = peer_data(con, A)
+    python = [roi_records(rank_programs_for_person(con, dict(p), A)) for p in PROFILES]
+    js = run_js(data, PROFILES, tmp_path)
+    levels_used = set()
+    for profile, py_rows, js_rows in zip(PROFILES, python, js):
+        assert [r["program_id"] for r in py_rows] == [r["program_id"] for r in js_rows], profile
+        assert py_rows, profile
+        for py, jr in zip(py_rows, js_rows):
+            for key, value in py.items():
+                assert key in jr, (profile, key)
+                _same(value, jr[key], (profile, py["program_id"], key))
+            levels_used.add(py["similarity_level"])
+    assert {r["program_id"] for r in python[0]} > {r["program_id"] for r in python[3]}  # max tuition filters
+    assert all(r["pacing"] in ("part_time", "self_paced") for r in python[2])
+    pub = next(r for r in python[0] if r["program_id"] == PUBLIC_ID)
+    assert pub["similarity_level"] == "all_completers" and pub["in_field_share"] == 1.0
+    return levels_used
+
+
+@needs_node
+def test_javascript_ranking_equals_outcomes_roi_on_every_branch(tmp_path):
+    con = small_world()
+    levels = compare(con, tmp_path)
+    assert {"degree_field_experience", "degree_field", "program", "all_completers", None} <= levels
+    rows = {r["program_id"]: r for r in roi_records(rank_programs_for_person(con, dict(PROFILES[1]), A))}
+    assert rows["gb"]["loan_rate"] is None and rows["phd"]["tuition_waived"] and rows["tiny"]["is_suppressed"]
 
 
 def _same(py, js, where):
@@ -102,28 +174,13 @@ def _same(py, js, where):
 
 @needs_node
 def test_javascript_ranking_equals_outcomes_roi(warehouse, tmp_path):
+    """The report_env synthetic warehouse (a refresh of the generated sample) with a real public program added."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        data = peer_data(con, A)
-        python = [roi_records(rank_programs_for_person(con, dict(p), A)) for p in PROFILES]
+        levels = compare(con, tmp_path)
     finally:
         con.close()
-    js = run_js(data, PROFILES, tmp_path)
-    levels_used = set()
-    for profile, py_rows, js_rows in zip(PROFILES, python, js):
-        assert [r["program_id"] for r in py_rows] == [r["program_id"] for r in js_rows], profile
-        assert py_rows, profile
-        for py, jr in zip(py_rows, js_rows):
-            for key, value in py.items():
-                assert key in jr, (profile, key)
-                _same(value, jr[key], (profile, py["program_id"], key))
-            levels_used.add(py["similarity_level"])
-    # The fixture exercises the public row, the fallback of levels, suppression and the filters.
-    assert "all_completers" in levels_used and "program" in levels_used and None in levels_used
-    assert {r["program_id"] for r in python[0]} > {r["program_id"] for r in python[3]}  # max tuition filters
-    assert all(r["pacing"] in ("part_time", "self_paced") for r in python[2])
-    pub = next(r for r in python[0] if r["program_id"] == PUBLIC_ID)
-    assert pub["similarity_level"] == "all_completers" and pub["in_field_share"] == 1.0
+    assert "all_completers" in levels and None in levels
 
 
 def test_share_at_least_reads_the_quartiles():
@@ -175,13 +232,13 @@ def test_peer_table_builder_on_known_quartiles():
     band = df.loc[("degree_field_experience", "bachelors", "business", "3-5")]
     sal = np.array([60_000 + 5_000 * i for i in range(12)], dtype=float)
     assert (band.peer_group_size, band.peers_in_field_count, band.peers_salary_reported_count) == (20, 12, 12)
-    assert band.peers_outcome_unknown_count is None or np.isnan(band.peers_outcome_unknown_count)  # 3 < k: withheld
+    assert pd.isna(band.peers_outcome_unknown_count)  # 3 < k: withheld
     assert band.peer_salary_p25_usd == pytest.approx(60_000 + 5_000 * 11 * 0.25)  # quantile_cont: position 2.75
     assert band.median_peer_salary_usd == pytest.approx(87_500) and band.peer_salary_p75_usd == pytest.approx(60_000 + 5_000 * 8.25)
     assert band.mean_peer_salary_usd == pytest.approx(sal.mean()) and not band.is_suppressed
     small = df.loc[("degree_field_experience", "bachelors", "business", "6-10")]
     assert bool(small.is_suppressed) and small.suppression_reason == "primary: fewer than k=10 peers"
-    assert small.peer_group_size is None or np.isnan(small.peer_group_size)
+    assert pd.isna(small.peer_group_size)
     whole = df.loc[("program", "any", "any", "any")]
     assert whole.peer_group_size == 23 and whole.peers_salary_reported_count == 15  # excluded left out
     assert whole.median_peer_salary_usd == pytest.approx(np.percentile(np.r_[sal, [200_000] * 3], 50))

@@ -5,6 +5,8 @@
   "use strict";
   if (typeof PEERS_DATA === "undefined" || typeof Peers === "undefined") return;
   var U = Peers.unpack(PEERS_DATA);
+  var programInfo = {};
+  U.programs.forEach(function (p) { programInfo[p.program_id] = p; });
   var A = U.assumptions;
   var TS = Peers.thresholds(A);
 
@@ -20,10 +22,11 @@
   function pct(v) { return v === null || v === undefined ? "-" : (100 * v).toFixed(0) + "%"; }
   function prob(r, t) {
     var p = r["p_payback_within_" + t + "y"];
-    if (p === null || p === undefined) return "-";
+    if (p === null || p === undefined) return NO_QUARTILES;
     return pct(p) + " (" + (100 * r["p_payback_within_" + t + "y_lower"]).toFixed(0) + "-" +
       (100 * r["p_payback_within_" + t + "y_upper"]).toFixed(0) + ")";
   }
+  var NO_QUARTILES = "n/a: quartiles not published";
   function payback(v) { return v === null || v === undefined ? "never" : v.toFixed(1) + " years"; }
   var LEVEL_TEXT = {degree_field_experience: "same degree, field and experience", degree_field: "same degree and field",
                     degree: "same degree", program: "all its graduates", all_completers: "all completers with earnings"};
@@ -241,16 +244,25 @@
         var th = el("th", {scope: "row", "data-label": "Program"});
         var a = el("a", {href: "programs/" + encodeURIComponent(x.program_id) + ".html"}, x.program_name || x.program_id);
         th.appendChild(a);
-        th.appendChild(el("span", {"class": "n"}, " " + label(x.pathway || "") + ", " + label(x.data_origin_class || "")));
+        var inst = programInfo[x.program_id] && programInfo[x.program_id].institution_name;
+        th.appendChild(el("span", {"class": "n plm-sub"}, (inst ? inst + " · " : "") + label(x.pathway || "") + " · " +
+                                                        label(x.data_origin_class || "")));
         tr.appendChild(th);
         var cells = [["Peers", peersText(x), "peers"], ["Total cost", money(x.total_cost_usd), "total_cost_usd"],
                      ["Expected salary", money(x.expected_salary_usd), "expected_salary_usd"],
                      ["Payback", payback(x.expected_payback_years), "expected_payback_years"],
                      ["NPV 10 y", money(x.npv_10y_usd), "npv_10y_usd"]];
-        TS.forEach(function (t) { cells.push(["Within " + t + " y", prob(x, t), "p_payback_within_" + t + "y"]); });
         cells.forEach(function (c) {
-          tr.appendChild(el("td", {"class": c[2] === "peers" ? "" : "num", "data-label": c[0], "data-field": c[2]}, c[1]));
+          tr.appendChild(el("td", {"class": c[2] === "peers" ? "plm-peers" : "num", "data-label": c[0], "data-field": c[2]}, c[1]));
         });
+        var td = el("td", {"class": "num plm-probs", "data-label": "Chance of paying back"});
+        TS.forEach(function (t) {
+          var line = el("span", {"class": "plm-prob"});
+          line.appendChild(el("span", {"class": "n"}, t + " y: "));
+          line.appendChild(el("span", {"data-field": "p_payback_within_" + t + "y"}, prob(x, t)));
+          td.appendChild(line);
+        });
+        tr.appendChild(td);
         body.appendChild(tr);
       });
       more.hidden = shown.length <= limit;
