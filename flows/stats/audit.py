@@ -441,7 +441,12 @@ _NESTED = {"in_field_90d": ("in_field_180d",) + IN_FIELD, "in_field_180d": IN_FI
 
 
 def withhold(cell: Cell, col: str) -> None:
-    """Withhold a count and every ratio that uses it."""
+    """Withhold a count and every ratio that uses it. A peer group's counts go together: a peer row with one
+    count withheld is suppressed whole (its figures rest on all of them)."""
+    if cell.cell_id[0] == "program_peer" and col in PEER_COUNTS:
+        for other in PEER_COUNTS:
+            if other in cell.values:
+                cell.values[other] = None
     cell.values[col] = None
     for r, (num, den) in RATIOS.items():
         if r in cell.values and col in (num, den):
@@ -774,21 +779,10 @@ def read_public(con, extra: dict | None = None, assumptions: dict | None = None)
 def protect_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int, small: int = DEFAULT_SMALL) -> set[str]:
     """Run ``protect`` over the frames in place; returns the tables it changed.
 
-    A peer row with one count withheld by this step is suppressed whole: its other counts are withheld too and the
-    suppression step runs again, to a fixed point (so the audit sees what is published)."""
+    A peer row with one count withheld by this step is suppressed whole (``withhold``), inside the step's
+    fixed point, so the audit sees what is published."""
     cells, rels, where = build_cells(frames, programs)
     added = protect(cells, rels, width, small=small)
-    while True:
-        more = set()
-        hit = {cid for cid, col in added if cid[0] == "program_peer" and col in PEER_COUNTS}
-        for cid in hit:
-            for col in PEER_COUNTS:
-                if cells[cid].values.get(col) is not None:
-                    withhold(cells[cid], col)
-                    more.add((cid, col))
-        if not more:
-            break
-        added |= more | protect(cells, rels, width, small=small)
     write_back(cells, where, frames, added, PROTECT_REASON)
     return {t for cid, col in added for c, v in cells[cid].values.items() if v is None for t, _ in where.get((cid, c), [])}
 

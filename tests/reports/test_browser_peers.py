@@ -56,13 +56,54 @@ def shown(r) -> dict:
     return out
 
 
+#: Fixture programs of tests/reports/test_pages.py that get the peer rows of the calculator's fixture world.
+PEER_PROGRAMS = {"a": ("bootcamp-synthetic-0", "in_person", "full_time", 18.0, 42_000.0),
+                 "b": ("bootcamp-synthetic-1", "online", "part_time", 9.0, 14_000.0),
+                 "tiny": ("bootcamp-synthetic-2", "in_person", "full_time", 6.0, 9_000.0)}
+
+
 @pytest.fixture(scope="module")
-def python_ranking(report_env):
-    con = duckdb.connect(str(report_env["warehouse"]), read_only=True)
+def plm_env(tmp_path_factory) -> dict:
+    """The report set of the pages fixture warehouse (real public programs, synthetic ones) with a published peer
+    table: the calculator fixture's peer rows on three synthetic programs, and the real master's program's
+    all_completers row from its published Census PSEO quartiles (the source and horizon of its cost row)."""
+    from flows.reports import build_reports
+    from flows.stats.peers import PEER_TABLE
+    from tests.reports.test_pages import EARNINGS, REAL_ID, build_fixture_warehouse
+    from tests.reports.test_peers_calculator import small_world
+
+    work = tmp_path_factory.mktemp("plm")
+    env = build_fixture_warehouse(work / "outcomes.duckdb")
+    world = small_world()
+    rows = world.execute(f"SELECT * FROM {PEER_TABLE} WHERE similarity_level <> 'all_completers'").df()
+    rows = rows[rows["program_id"].isin(list(PEER_PROGRAMS))].copy()
+    rows["program_id"] = rows["program_id"].map({k: v[0] for k, v in PEER_PROGRAMS.items()})
+    rows["data_origin_class"] = "synthetic"
+    p25, med, p75, n = EARNINGS[("census_pseo", 1)]
+    con = duckdb.connect(str(env["warehouse"]))
     try:
-        return roi_records(rank_programs_for_person(con, dict(PROFILE), A))
+        con.register("_rows", rows)
+        con.execute(f"INSERT INTO {PEER_TABLE} BY NAME SELECT * FROM _rows")
+        con.execute(f"""INSERT INTO {PEER_TABLE} BY NAME SELECT ? AS program_id, 'all_completers' AS similarity_level,
+                        'any' AS degree_group, 'any' AS peer_prior_field, 'any' AS experience_band,
+                        'public_records' AS data_origin_class, ? AS peer_group_size, ? AS peers_salary_reported_count,
+                        ? AS peer_salary_p25_usd, ? AS median_peer_salary_usd, ? AS peer_salary_p75_usd,
+                        'Census PSEO earnings 1 year after graduation, graduates 2016-2018' AS peer_basis,
+                        false AS is_suppressed""", [REAL_ID, n, n, p25, med, p75])
+        for pid, modality, pacing, months, tuition in PEER_PROGRAMS.values():
+            con.execute("UPDATE core_programs__programs SET modality = ?, pacing = ?, duration_months = ?, tuition_fees_usd = ? "
+                        "WHERE program_id = ?", [modality, pacing, months, tuition, pid])
+        ranking = roi_records(rank_programs_for_person(con, dict(PROFILE), A))
     finally:
         con.close()
+    out = work / "reports"
+    build_reports(env["warehouse"], out)
+    return {"out": out, "ranking": ranking}
+
+
+@pytest.fixture(scope="module")
+def python_ranking(plm_env):
+    return plm_env["ranking"]
 
 
 def axe_within(o, selector: str) -> list[dict]:
@@ -84,24 +125,24 @@ def _fill(page):
 
 
 @pytest.mark.parametrize("size", [LAPTOP, PHONE], ids=["laptop", "phone"])
-def test_ranking_page_shows_the_python_figures(browser, report_env, python_ranking, size, tmp_path):
-    o = open_page(browser, (report_env["out"] / "people-like-me.html").as_uri(), size)
+def test_ranking_page_shows_the_python_figures(browser, plm_env, python_ranking, size, tmp_path):
+    o = open_page(browser, (plm_env["out"] / "people-like-me.html").as_uri(), size)
     try:
         page = o.page
         _fill(page)
-        page.select_option("#ev", "synthetic")  # the fixture warehouse holds synthetic programs only
+        page.select_option("#ev", "all")  # real and synthetic fixture programs
         page.click("form.plm-form button[type=submit]")
         rows = page.locator("table.plm-table tbody tr")
-        expected = [r for r in python_ranking if not r["is_suppressed"] and r["data_origin_class"] == "synthetic"]
+        expected = [r for r in python_ranking if not r["is_suppressed"]]
         assert expected and rows.count() == min(25, len(expected))
         for i in range(min(5, len(expected))):
             tr = rows.nth(i)
             assert tr.get_attribute("data-program-id") == expected[i]["program_id"]
             for field, text in shown(expected[i]).items():
                 assert tr.locator(f"[data-field='{field}']").inner_text().strip() == text, (i, field)
-        withheld = [r for r in python_ranking if r["is_suppressed"] and r["data_origin_class"] == "synthetic"]
+        withheld = [r for r in python_ranking if r["is_suppressed"]]
         assert page.locator(".plm-suppressed li").count() == len(withheld)
-        assert "deg=bachelors" in page.evaluate("location.hash") and "ev=synthetic" in page.evaluate("location.hash")
+        assert "deg=bachelors" in page.evaluate("location.hash") and "ev=all" in page.evaluate("location.hash")
         o.screenshot(tmp_path / f"people-like-me-{size[0]}.png", full_page=True)
         assert o.overflow() <= 0
         assert o.axe() == []
@@ -123,10 +164,10 @@ def test_ranking_page_shows_the_python_figures(browser, report_env, python_ranki
 
 
 @pytest.mark.parametrize("size", [LAPTOP, PHONE], ids=["laptop", "phone"])
-def test_program_page_gives_your_own_answer(browser, report_env, python_ranking, size, tmp_path):
+def test_program_page_gives_your_own_answer(browser, plm_env, python_ranking, size, tmp_path):
     row = next(r for r in python_ranking if not r["is_suppressed"] and r["p_payback_within_10y"] is not None)
     hash_ = "#deg=bachelors&field=computer_science&years=2&salary=60000&loan=5%25"
-    o = open_page(browser, (report_env["out"] / "programs" / f"{row['program_id']}.html").as_uri() + hash_, size)
+    o = open_page(browser, (plm_env["out"] / "programs" / f"{row['program_id']}.html").as_uri() + hash_, size)
     try:
         page = o.page
         page.click("#your-answer summary")
@@ -148,9 +189,9 @@ def test_program_page_gives_your_own_answer(browser, report_env, python_ranking,
         o.page.context.close()
 
 
-def test_program_without_peer_figures_says_why(browser, report_env, python_ranking, tmp_path):
+def test_program_without_peer_figures_says_why(browser, plm_env, python_ranking, tmp_path):
     row = next(r for r in python_ranking if r["is_suppressed"])
-    o = open_page(browser, (report_env["out"] / "programs" / f"{row['program_id']}.html").as_uri() + "#deg=bachelors", LAPTOP)
+    o = open_page(browser, (plm_env["out"] / "programs" / f"{row['program_id']}.html").as_uri() + "#deg=bachelors", LAPTOP)
     try:
         o.page.click("#your-answer summary")
         text = o.page.locator("#your-answer [data-field='plm.reason']").inner_text()

@@ -225,14 +225,14 @@
     function keep(r) {
       var cls = r.data_origin_class;
       if (ev.value === "real" && cls === "synthetic") return false;
-      if (ev.value !== "real" && ev.value !== "" && cls !== ev.value) return false;
+      if (ev.value !== "real" && ev.value !== "all" && cls !== ev.value) return false;
       if (cred.value && r.pathway !== cred.value) return false;
       return true;
     }
     function run() {
       var r = readForm(form);
       var ok = showErrors(form, r.errors);
-      writeHash(form, {ev: ev.value === "real" ? "" : ev.value || "all", cred: cred.value});
+      writeHash(form, {ev: ev.value === "real" ? "" : ev.value, cred: cred.value});
       if (!ok) return;
       var rows = Peers.rank_rows(U.programs, U.peers, r.profile, A).filter(keep);
       var shown = rows.filter(function (x) { return !x.is_suppressed; });
