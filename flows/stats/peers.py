@@ -162,6 +162,8 @@ LEVEL_KEYS: dict[str, tuple[str, ...]] = {
     "program": (),
 }
 _KEY_COL = {"degree": "degree_group", "field": "peer_prior_field", "band": "experience_band"}
+#: The level whose groups contain a level's groups (its keys less the last one).
+_PARENT = {"degree_field_experience": "degree_field", "degree_field": "degree", "degree": "program"}
 RECORD_BASIS = f"graduate records: outcome {ROI_WINDOW_DAYS} days after graduation, in-field base salaries"
 
 
@@ -179,7 +181,8 @@ def peer_groups_frame(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.D
     ``out_roi__program_costs``: graduates outside CIRR's exclusions; in field by day 180; plausible
     salaries only. A group with fewer than ``min_peers`` peers or fewer than k salary reporters keeps its
     row with every figure null (suppressed, the rule as reason); an unknown-outcome count of 1 to k-1 is
-    withheld.
+    withheld. The groups inside a group under k (its fields, its experience bands) are under k too and get
+    no row: they would publish nothing, and every row is a cell the disclosure step must protect.
     """
     from flows.stats.build import origin_class_sql
 
@@ -205,12 +208,18 @@ def peer_groups_frame(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.D
     facts = con.execute(f"SELECT program_id, data_origin, {origin_class_sql(assumptions, 'data_origin')} AS cls "
                         "FROM core_programs__programs").df().set_index("program_id")
     rows = []
-    for level in peers_cfg["levels"]:
+    levels = list(peers_cfg["levels"])
+    passed: dict[str, set] = {}  # level -> keys (program_id, *values) of its groups that pass k
+    for level in sorted(levels, key=lambda lv: len(LEVEL_KEYS[lv])):  # coarse to fine: parents first
         keys = LEVEL_KEYS[level]
+        parent = _PARENT.get(level)
         sub = recs.dropna(subset=list(keys)) if keys else recs
+        passed[level] = set()
         for gkey, g in sub.groupby(["program_id", *keys], sort=True):
             gkey = gkey if isinstance(gkey, tuple) else (gkey,)
             pid, vals = gkey[0], dict(zip(keys, gkey[1:]))
+            if parent in levels and gkey[:len(LEVEL_KEYS[parent]) + 1] not in passed[parent]:
+                continue  # inside a group under k: under k too, and nothing of it is published
             salary = pd.to_numeric(g["salary"], errors="coerce").to_numpy(float)
             rep = salary[~np.isnan(salary)]
             n, m, s_rep, unk = len(g), int(g["in_field"].astype(bool).sum()), len(rep), int(g["unknown"].astype(bool).sum())
@@ -223,12 +232,16 @@ def peer_groups_frame(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.D
             elif s_rep < k:
                 row.update(is_suppressed=True, suppression_reason=f"primary: fewer than k={k} peers with an in-field salary")
             else:
+                passed[level].add(gkey)
                 p25, med, p75 = _quartiles(rep)
                 row.update(peer_group_size=n, peers_in_field_count=m, peers_salary_reported_count=s_rep,
                            peers_outcome_unknown_count=None if 0 < unk < k else unk, mean_peer_salary_usd=float(rep.mean()),
                            peer_salary_p25_usd=p25, median_peer_salary_usd=med, peer_salary_p75_usd=p75,
                            is_suppressed=False, suppression_reason=None)
             rows.append(row)
+    order = {lv: i for i, lv in enumerate(levels)}
+    rows.sort(key=lambda r: (r["program_id"], order[r["similarity_level"]], r["degree_group"], r["peer_prior_field"],
+                             r["experience_band"]))
     return _typed(pd.DataFrame(rows, columns=cols))
 
 
