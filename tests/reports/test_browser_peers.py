@@ -35,7 +35,7 @@ def pct(v):
 def prob(r, t):
     p = r[f"p_payback_within_{t}y"]
     if p is None:
-        return "n/a: quartiles not published"
+        return "n/a: no published quartiles"
     return f"{pct(p)} ({100 * r[f'p_payback_within_{t}y_lower']:.0f}-{100 * r[f'p_payback_within_{t}y_upper']:.0f})"
 
 

@@ -26,7 +26,7 @@
     return pct(p) + " (" + (100 * r["p_payback_within_" + t + "y_lower"]).toFixed(0) + "-" +
       (100 * r["p_payback_within_" + t + "y_upper"]).toFixed(0) + ")";
   }
-  var NO_QUARTILES = "n/a: quartiles not published";
+  var NO_QUARTILES = "n/a: no published quartiles";
   function payback(v) { return v === null || v === undefined ? "never" : v.toFixed(1) + " years"; }
   var LEVEL_TEXT = {degree_field_experience: "same degree, field and experience", degree_field: "same degree and field",
                     degree: "same degree", program: "all its graduates", all_completers: "all completers with earnings"};
