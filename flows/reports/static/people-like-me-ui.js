@@ -138,6 +138,43 @@
       if (e.type === "checkbox") e.checked = st[n] === "1"; else e.value = st[n];
     });
   }
+  /* The inputs, defined once for the ranking page and the program pages' box (ids prefixed by px). */
+  function buildFields(form, px) {
+    var box = form.querySelector(".plm-fields-slot");
+    if (!box) return;
+    var wrap = el("div", {"class": "plm-fields"});
+    function select(name, text, none) {
+      var lab = el("label", {"for": px + name}, text + " ");
+      var sel = el("select", {id: px + name, name: name});
+      sel.appendChild(el("option", {value: ""}, none));
+      lab.appendChild(sel);
+      wrap.appendChild(lab);
+    }
+    function input(name, text, placeholder, help) {
+      var div = el("div", {"class": "plm-field"});
+      div.appendChild(el("label", {"for": px + name}, text));
+      var ids = px + name + "-err" + (help ? " " + px + name + "-help" : "");
+      div.appendChild(el("input", {id: px + name, name: name, type: "text", inputmode: name === "loan" ? "text" : "decimal",
+                                   autocomplete: "off", placeholder: placeholder, "aria-describedby": ids}));
+      if (help) div.appendChild(el("span", {"class": "note", id: px + name + "-help"}, help));
+      var err = el("span", {"class": "plm-error", id: px + name + "-err", "data-error-for": name});
+      err.hidden = true;
+      div.appendChild(err);
+      wrap.appendChild(div);
+    }
+    select("deg", "Highest degree before the program", "not stated (baseline: any degree)");
+    select("field", "Field of that degree", "not stated");
+    input("salary", "Your salary now (USD a year)", "e.g. 62,000", "Empty: the typical salary of your degree.");
+    input("years", "Years of work experience", "0 to " + A.peers.max_years_experience);
+    input("loan", "Your loan rate", "e.g. 7% or 0.07", "Empty: the rate of the program's country.");
+    input("max", "Maximum tuition (USD)", "no limit");
+    var check = el("label", {"class": "plm-check", "for": px + "pt"});
+    check.appendChild(el("input", {id: px + "pt", name: "pt", type: "checkbox"}));
+    check.appendChild(document.createTextNode(" Study part-time while working"));
+    wrap.appendChild(check);
+    box.parentNode.replaceChild(wrap, box);
+  }
+
   function fillChoices(form) {
     [["deg", A.degrees], ["field", A.fields]].forEach(function (pair) {
       var sel = form.elements[pair[0]];
@@ -157,6 +194,7 @@
     var form = box.querySelector("form"), out = box.querySelector(".plm-result");
     var pid = box.getAttribute("data-program-id");
     var program = U.programs.filter(function (p) { return p.program_id === pid; });
+    buildFields(form, "plm-");
     fillChoices(form);
     fillForm(form, hashState());
     var link = box.querySelector("a.plm-rank-link");
@@ -213,6 +251,7 @@
     var form = root.querySelector("form"), body = root.querySelector("tbody"), status = root.querySelector(".plm-count");
     var supp = root.querySelector(".plm-suppressed"), more = root.querySelector(".plm-more");
     var ev = form.elements.ev, cred = form.elements.cred;
+    buildFields(form, "");
     fillChoices(form);
     var creds = {};
     U.programs.forEach(function (p) { if (p.pathway) creds[p.pathway] = 1; });
