@@ -30,6 +30,7 @@ from flows.http import FetchError, RetryingClient, short_url
 from flows.sources import Source, load_connectors
 from flows.sources.config import source_config
 from flows.stats import build_out_tables
+from flows.stats.peers import write_public_peer_groups
 from flows.stats.report_tables import build_report_tables
 from flows.stats.answers import build_answer_tables
 
@@ -221,7 +222,7 @@ def build_statistics(ctx: RunContext) -> list[str]:
     """Every out table: placement, salaries, benchmarks, costs and ROI, real programs' answers (flows.stats)."""
     with ctx.connect() as con:
         return (build_out_tables(con, ctx.assumptions) + build_report_tables(con, ctx.assumptions)
-                + build_answer_tables(con, ctx.assumptions))
+                + build_answer_tables(con, ctx.assumptions) + write_public_peer_groups(con, ctx.assumptions))
 
 
 @task(**PRIVATE)

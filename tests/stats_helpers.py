@@ -55,3 +55,13 @@ def make_core(programs=(), records=(), earnings=(), wages=(), crosswalk=(), link
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
             con.unregister("_rows")
     return con
+
+
+def publish_peers(con, assumptions):
+    """Write out_peers__program_peer_groups from the core tables (what the statistics step publishes, before
+    the disclosure step), for the tests of the ranking that reads it."""
+    from flows.stats.build import _write
+    from flows.stats.peers import PEER_TABLE, peer_groups_frame
+
+    _write(con, PEER_TABLE, peer_groups_frame(con, assumptions))
+    return con

@@ -9,8 +9,9 @@ import typer
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
-from stats_helpers import make_core, program, record  # noqa: E402
+from stats_helpers import make_core, program, publish_peers, record  # noqa: E402
 
+from flows.config import load_assumptions  # noqa: E402
 from flows.stats.cli_roi import parse_loan_rate, roi, suggest  # noqa: E402
 
 APP = typer.Typer()
@@ -31,9 +32,9 @@ def warehouse(tmp_path_factory):
     recs += [record(200 + i, "gb", "employed_full_time_in_field", days=20, salary=80_000 + 1000 * i, prior=50_000)
              for i in range(12)]
     gb = program("gb", pathway="masters", months=12.0, tuition=30_000.0) | dict(state_code=None, country_code="GB")
-    mem = make_core([program("us"), gb], recs)
+    mem = publish_peers(make_core([program("us"), gb], recs), load_assumptions())
     mem.execute(f"ATTACH '{path}' AS w")
-    for t in ("core_programs__programs", "core_outcomes__graduate_outcomes"):
+    for t in ("core_programs__programs", "out_peers__program_peer_groups"):  # the published tables only
         mem.execute(f"CREATE TABLE w.{t} AS SELECT * FROM {t}")
     mem.execute("DETACH w")
     mem.close()

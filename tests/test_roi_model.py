@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from stats_helpers import make_core, program, record  # noqa: E402
+from stats_helpers import make_core, program, publish_peers, record  # noqa: E402
 
 from flows.config import AssumptionError, check_assumptions, load_assumptions  # noqa: E402
 from flows.stats import build_out_tables, rank_programs_for_person  # noqa: E402
@@ -193,15 +193,18 @@ PERSON = dict(prior_degree="bachelors", prior_field="business", prior_salary=50_
 
 def test_peers_keep_in_field_without_salary_and_unknown_outcomes():
     con = _peer_world()
-    r = rank_programs_for_person(con, PERSON, A).iloc[0]
+    r = rank_programs_for_person(publish_peers(con, A), PERSON, A).iloc[0]
     assert r.peer_group_size == 22 and r.peers_in_field_count == 14 and r.peers_salary_reported_count == 10
     assert r.peers_outcome_unknown_count is None  # 3 < k: withheld
     assert r.in_field_share == pytest.approx(14 / 22)
     mean_salary = np.mean([60_000 + 10_000 * j for j in range(10)])
     assert r.expected_salary_usd == pytest.approx(14 / 22 * mean_salary + 8 / 22 * 50_000)
     costs = R.program_costs(20_000, 12, "in_person", "full_time", 50_000, A["roi"])
-    repaid = sum(costs.total_usd / (10_000 + 10_000 * j) <= 3 for j in range(10))
-    assert r.p_payback_within_3y == pytest.approx(14 / 22 * repaid / 10)
+    # Salaries 60k..150k by 10k: quartiles (quantile_cont) 82.5k, 105k, 127.5k, so F rises 0.25 per 22.5k.
+    assert (r.peer_salary_p25_usd, r.median_peer_salary_usd, r.peer_salary_p75_usd) == (82_500, 105_000, 127_500)
+    need = 50_000 + costs.total_usd / 3  # salary that repays the cost within 3 years
+    share = 1 - min(1.0, max(0.0, 0.25 + 0.25 * (need - 82_500) / 22_500))
+    assert r.p_payback_within_3y == pytest.approx(14 / 22 * share)
     assert r.p_payback_within_3y_lower < r.p_payback_within_3y < r.p_payback_within_3y_upper
 
 
@@ -213,7 +216,7 @@ def test_peers_and_program_costs_share_one_outcome_definition():
     recs += [record(60 + i, "q", "seeking_employment", prior=50_000) for i in range(4)]
     recs += [record(70, "q", "employed_full_time_in_field", days=300, salary=150_000, prior=50_000)]  # after 180 days
     con = make_core([program("q", months=12.0, tuition=20_000.0)], recs)
-    peers = rank_programs_for_person(con, dict(prior_degree="bachelors", prior_salary=50_000), A).iloc[0]
+    peers = rank_programs_for_person(publish_peers(con, A), dict(prior_degree="bachelors", prior_salary=50_000), A).iloc[0]
     build_out_tables(con, A)
     table = con.execute("SELECT * FROM out_roi__program_costs").df().iloc[0]
     assert peers.peer_group_size == 23 and table.employed_in_field_180d_rate == pytest.approx(13 / 23)
@@ -237,9 +240,9 @@ def test_payback_interval_reduces_to_wilson_and_widens_with_missing_salaries():
 
 def test_peer_intervals_follow_the_configured_confidence():
     con = _peer_world()
-    r95 = rank_programs_for_person(con, PERSON, A).iloc[0]
-    r80 = rank_programs_for_person(con, PERSON, _with(**{"stats.confidence": 0.80})).iloc[0]
-    r99 = rank_programs_for_person(con, PERSON, _with(**{"stats.confidence": 0.99})).iloc[0]
+    r95 = rank_programs_for_person(publish_peers(con, A), PERSON, A).iloc[0]
+    r80 = rank_programs_for_person(publish_peers(con, A), PERSON, _with(**{"stats.confidence": 0.80})).iloc[0]
+    r99 = rank_programs_for_person(publish_peers(con, A), PERSON, _with(**{"stats.confidence": 0.99})).iloc[0]
     width = lambda r: r.p_payback_within_10y_upper - r.p_payback_within_10y_lower  # noqa: E731
     assert width(r80) < width(r95) < width(r99) and r80.confidence == 0.80
     assert r80.p_payback_within_10y == r95.p_payback_within_10y
@@ -247,10 +250,10 @@ def test_peer_intervals_follow_the_configured_confidence():
 
 def test_peer_loan_rate_by_country_and_own_rate():
     con = _gb_world()
-    df = rank_programs_for_person(con, dict(prior_degree="bachelors", prior_salary=50_000), A).set_index("program_id")
+    df = rank_programs_for_person(publish_peers(con, A), dict(prior_degree="bachelors", prior_salary=50_000), A).set_index("program_id")
     assert pd.isna(df.loc["gb", "loan_rate"]) and df.loc["gb", "loan_rate_note"] == "no loan rate for this country (GB)"
     assert df.loc["gb", "total_cost_usd"] == pytest.approx(80_000)
-    own = rank_programs_for_person(con, dict(prior_degree="bachelors", prior_salary=50_000, loan_rate=0.05), A)
+    own = rank_programs_for_person(publish_peers(con, A), dict(prior_degree="bachelors", prior_salary=50_000, loan_rate=0.05), A)
     own = own.set_index("program_id")
     assert own.loc["gb", "loan_rate"] == 0.05 and own.loc["gb", "total_cost_usd"] > 80_000
 

@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from flows import settings
+from flows.reports.peers_page import peer_data, render_people_like_me
 from flows.reports import charts
 from flows.reports.data import WarehouseFigures, is_public, load_warehouse, program_figures, public_program_figures
 from schemas.tables.stats import NACE_SAME_AS_CIRR, PUBLISHED_NACE
@@ -838,6 +839,7 @@ def render_reports(wf: WarehouseFigures, tmp: Path) -> tuple[list[Path], list[Pa
     o = overview_context(wf)
     overview = env.get_template("overview.html.j2").render(o=o, root="", banner=o["banner"], **common)
     (tmp / "overview.html").write_text(overview, encoding="utf-8")
+    render_people_like_me(env, tmp, getattr(wf, "peer_data", None), common)
     (tmp / MARKER).write_text(f"report set built from warehouse snapshot {wf.snapshot['warehouse_snapshot_id']}\n")
     return pages, jsons
 
@@ -856,6 +858,7 @@ def build_reports(warehouse_path: Path | str | None = None, out_dir: Path | str 
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
         wf = load_warehouse(con, limit)
+        wf.peer_data = peer_data(con)  # the "people like me" calculator's published peer table
     finally:
         con.close()
     out_dir.parent.mkdir(parents=True, exist_ok=True)

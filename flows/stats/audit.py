@@ -42,7 +42,7 @@ from schemas.vocab import OUTCOME_STATUSES
 
 STATUSES = tuple(OUTCOME_STATUSES)
 SUBCOUNTS = ("in_field_90d", "in_field_180d", "days_known", "salary_reported", "uplift_known", "censored_90d",
-             "censored_180d")
+             "censored_180d", "salary_180d")
 ATOMS = STATUSES + SUBCOUNTS
 _IDX = {a: i for i, a in enumerate(ATOMS)}
 IN_FIELD = tuple(s for s, v in OUTCOME_STATUSES.items() if v[3] is True)
@@ -76,6 +76,11 @@ FORMS: dict[str, np.ndarray] = {
     # names earlier versions of the tables published (kept so the audit can check an old warehouse)
     "graduates_excluded": _form(category_statuses("cirr", "excluded")),
     "continuing_education_count": _form(category_statuses("nace", "continuing_education")),
+    # the peer table (out_peers__program_peer_groups): a peer group is a cell; its counts are these forms
+    "peer_group_size": _CIRR_DEN,
+    "peers_in_field_count": _form(["in_field_180d"]),
+    "peers_salary_reported_count": _form(["salary_180d"]),
+    "peers_outcome_unknown_count": _form(["unknown"]),
 }
 #: Published ratios: column -> (numerator count, denominator count).
 RATIOS: dict[str, tuple[str, str]] = {f"{n}_rate": (num, den) for n, (num, den, _) in RATES.items()}
@@ -87,7 +92,9 @@ _PRIORITY = {**{c: 0 for c in FORMS if c.startswith(("cirr_", "nace_"))},
              "salary_uplift_count": 1, "employed_in_field_90d_count": 2, "graduates_known_outcome": 2,
              "employed_in_field_180d_count": 3, "employed_in_field_count": 3,
              "employed_in_field_90d_denominator": 3, "employed_in_field_180d_denominator": 3, "salary_reported_count": 3,
-             "cirr_denominator": 4, "graduates": 5}
+             "cirr_denominator": 4, "graduates": 5,
+             "peers_outcome_unknown_count": 1, "peers_in_field_count": 2, "peers_salary_reported_count": 2,
+             "peer_group_size": 3}
 #: Minimum cell size when none is given (the configured one is [suppression] min_cell_size).
 DEFAULT_SMALL = 10
 #: Rate bounds: a published rate r of a withheld numerator gives r*den - tol <= num <= r*den + tol.
@@ -134,6 +141,8 @@ def within_cell_rows(n_atoms: int = len(ATOMS)) -> list[tuple[np.ndarray, float,
         rows.append(v)
     for small in ("in_field_180d", "days_known", "salary_reported"):
         rows.append(_form([small]) - if_form)
+    for big in ("in_field_180d", "salary_reported"):  # in field by day 180 with a salary
+        rows.append(_form(["salary_180d"]) - _form([big]))
     for small in ("censored_90d", "censored_180d"):  # censored: outside the exclusions, not in field
         rows.append(_form([small]) - (_CIRR_DEN - if_form))
     return [(v, -np.inf, 0.0) for v in rows]
@@ -421,17 +430,23 @@ def _candidates(group_cells: list[Cell], cell_id: tuple, col: str, within: bool)
 #: Which cells give up a count first when a relation pins a withheld one: cross-program aggregates
 #: before a program's cohorts, years, prior degrees and roles, and those before the program itself
 #: (what a reader of a program page needs most).
-_IMPORTANCE = {"pathway_modality_pacing": 0, "prior_background": 0, "role": 0, "program_cohort": 1,
+_IMPORTANCE = {"pathway_modality_pacing": 0, "prior_background": 0, "role": 0, "program_cohort": 1, "program_peer": 1,
                "program_year": 2, "program_prior": 2, "program_role": 2, "program_prior_rest": 2, "program": 3}
 
 _NESTED = {"in_field_90d": ("in_field_180d",) + IN_FIELD, "in_field_180d": IN_FIELD, "days_known": IN_FIELD,
            "salary_reported": IN_FIELD, "uplift_known": ("salary_reported",) + IN_FIELD,
+           "salary_180d": ("in_field_180d", "salary_reported") + IN_FIELD,
            **{c: tuple(s for s in STATUSES if OUTCOME_STATUSES[s][1] != "excluded" and s not in IN_FIELD)
               for c in ("censored_90d", "censored_180d")}}
 
 
 def withhold(cell: Cell, col: str) -> None:
-    """Withhold a count and every ratio that uses it."""
+    """Withhold a count and every ratio that uses it. A peer group's counts go together: a peer row with one
+    count withheld is suppressed whole (its figures rest on all of them)."""
+    if cell.cell_id[0] == "program_peer" and col in PEER_COUNTS:
+        for other in PEER_COUNTS:
+            if other in cell.values:
+                cell.values[other] = None
     cell.values[col] = None
     for r, (num, den) in RATIOS.items():
         if r in cell.values and col in (num, den):
@@ -509,6 +524,10 @@ def protect(cells: dict[tuple, Cell], relations: list[Relation], width: int, max
 
 #: Tables of per-program x prior-degree and per-program x role counts (reports and benchmarks).
 PRIOR_TABLE = "out_reports__program_prior_background"
+#: The "people like me" peer table: per program x similarity level x degree group x prior field x experience band.
+PEER_TABLE = "out_peers__program_peer_groups"
+PEER_COUNTS = ("peer_group_size", "peers_in_field_count", "peers_salary_reported_count", "peers_outcome_unknown_count")
+PEER_KEYS = ("program_id", "similarity_level", "degree_group", "peer_prior_field", "experience_band")
 ROLE_WAGES_TABLE = "out_benchmarks__program_role_wages"
 #: Per-program tables that repeat program counts beside other figures: a withheld repeated count
 #: suppresses the row's record-level figures (the public columns stay).
@@ -620,7 +639,48 @@ def build_cells(frames: dict[str, pd.DataFrame], programs: pd.DataFrame) -> tupl
         for pid in {c[1] for c in pr}:
             rel("roles within a program", tuple(c for c in pr if c[1] == pid), (("program", pid),),
                 atoms=("salary_reported",), sense="<=")
+    _peer_cells(frames.get(PEER_TABLE), cells, put, rel, programs.attrs.get("degree_groups"))
     return cells, relations, where
+
+
+def _peer_cells(pg: pd.DataFrame | None, cells: dict, put, rel, degree_groups: dict | None) -> None:
+    """The peer table's cells and relations. A peer group is a cell ("program_peer", program, level, degree group,
+    field, band) whose population is the program's graduates with those keys (CIRR excluded included, as atoms);
+    the program-level group equals the program cell (every atom). Relations: a degree-level group equals the sum of the
+    program x prior-degree cells of its degrees (every atom); the field-level groups of a degree group sum to at
+    most it, and the band-level groups of a (degree, field) to at most theirs. Rows of real public programs
+    (all_completers, published earnings) are already public: not cells."""
+    if pg is None or pg.empty:
+        return
+    groups = {}
+    for idx, row in zip(pg.index, pg.to_dict("records")):
+        level = row["similarity_level"]
+        if level == "all_completers":
+            continue
+        cid = ("program_peer",) + tuple(row[k] for k in PEER_KEYS)
+        put(cid, PEER_TABLE, idx, row, PEER_COUNTS)
+        groups.setdefault(level, []).append(cid)
+    for cid in groups.get("program", []):  # the program-level group is the program's graduates: the program cell
+        cells.setdefault(("program", cid[1]), Cell(("program", cid[1])))
+        rel("the program-level peer group is the program", (cid,), (("program", cid[1]),))
+    if degree_groups is None:  # programs read without assumptions: the configured groups
+        from flows.config import load_assumptions
+
+        degree_groups = load_assumptions()["peers"]["degree_groups"]
+    degree_of = dict(degree_groups)
+    for cid in groups.get("degree", []):
+        pid, g = cid[1], cid[3]
+        kids = tuple(c for c in cells if c[0] == "program_prior" and c[1] == pid and degree_of.get(c[2]) == g)
+        rel("prior degrees within a peer degree group", (cid,), kids)
+    for pid in {c[1] for c in groups.get("degree", [])}:  # unknown prior degrees are in no degree group: <=
+        rel("peer degree groups within a program", tuple(c for c in groups["degree"] if c[1] == pid), (("program", pid),),
+            sense="<=")
+    for cid in groups.get("degree", []):
+        kids = tuple(c for c in groups.get("degree_field", []) if c[1] == cid[1] and c[3] == cid[3])
+        rel("peer fields within a degree group", kids, (cid,), sense="<=")
+    for cid in groups.get("degree_field", []):
+        kids = tuple(c for c in groups.get("degree_field_experience", []) if c[1] == cid[1] and c[3:5] == cid[3:5])
+        rel("peer experience bands within a degree group and field", kids, (cid,), sense="<=")
 
 
 def write_back(cells: dict[tuple, Cell], where: dict, frames: dict[str, pd.DataFrame], withheld: set,
@@ -645,6 +705,14 @@ def write_back(cells: dict[tuple, Cell], where: dict, frames: dict[str, pd.DataF
                         df.at[idx, "is_suppressed"] = True
                         df.at[idx, "suppression_reason"] = reason
                     for other in PROGRAM_COPIES[table]:
+                        df[other] = df[other].astype(object)
+                        df.at[idx, other] = None
+                elif table == PEER_TABLE:
+                    if not bool(df.at[idx, "is_suppressed"]):
+                        df.at[idx, "is_suppressed"] = True
+                        df.at[idx, "suppression_reason"] = reason
+                    for other in PEER_COUNTS + ("mean_peer_salary_usd", "peer_salary_p25_usd", "median_peer_salary_usd",
+                                                "peer_salary_p75_usd"):
                         df[other] = df[other].astype(object)
                         df.at[idx, other] = None
                 elif table in (PRIOR_TABLE, ROLE_WAGES_TABLE):
@@ -698,16 +766,21 @@ def read_public(con, extra: dict | None = None, assumptions: dict | None = None)
     from flows.stats.build import origin_class_sql
 
     have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    frames = {t: con.execute(f"SELECT * FROM {t}").df() for t in public_count_tables() + (PRIOR_TABLE,) if t in have}
+    frames = {t: con.execute(f"SELECT * FROM {t}").df() for t in public_count_tables() + (PRIOR_TABLE, PEER_TABLE) if t in have}
     frames.update(extra or {})
     cls = origin_class_sql(assumptions or {}, "data_origin")
     programs = con.execute(f"SELECT program_id, pathway, modality, pacing, {cls} AS data_origin_class "
                            "FROM core_programs__programs").df()
+    if assumptions and "peers" in assumptions:  # the peer table's degree groups (for its relations)
+        programs.attrs["degree_groups"] = dict(assumptions["peers"]["degree_groups"])
     return frames, programs
 
 
 def protect_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int, small: int = DEFAULT_SMALL) -> set[str]:
-    """Run ``protect`` over the frames in place; returns the tables it changed."""
+    """Run ``protect`` over the frames in place; returns the tables it changed.
+
+    A peer row with one count withheld by this step is suppressed whole (``withhold``), inside the step's
+    fixed point, so the audit sees what is published."""
     cells, rels, where = build_cells(frames, programs)
     added = protect(cells, rels, width, small=small)
     write_back(cells, where, frames, added, PROTECT_REASON)

@@ -23,7 +23,7 @@ import typer
 from flows.config import AssumptionError, load_assumptions
 from flows.settings import warehouse_path
 from flows.stats import roi as roi_fn
-from flows.stats.peers import field_docs, format_roi_table, rank_programs_for_person, roi_records
+from flows.stats.peers import PEER_TABLE, field_docs, format_roi_table, rank_programs_for_person, roi_records
 from schemas.model import VOCABULARIES
 
 DEGREES = tuple(VOCABULARIES["prior_degree"].codes)
@@ -125,9 +125,11 @@ def check_profile(assumptions: dict, prior_degree, prior_field, prior_salary, ye
 def _help() -> str:
     lines = ["Rank programs for someone with your background by expected payback and NPV.",
              "",
-             "Peers are each program's graduates with your prior degree, field and experience (widened until "
-             "there are enough); every probability is a share of them with its Wilson interval. Columns of the "
-             "table and of --json (docs/METHODOLOGY.md, 'People like me'):", ""]
+             "Computed from the published peer table out_peers__program_peer_groups (no record-level data): "
+             "peers are each program's graduates with your prior degree, field and experience (widened until a "
+             "published group matches you), or a real public program's completers with published earnings. Payback "
+             "probabilities read the peers' salary distribution from its published quartiles (an approximation) "
+             "and carry a Wilson interval. Columns of the table and of --json (docs/METHODOLOGY.md, 'People like me'):", ""]
     for key, doc in field_docs(["N"]).items():
         lines += [f"{key}: {doc}", ""]
     lines.append("Bad input prints one line and exits with code 2; no warehouse exits with code 1.")
@@ -165,6 +167,10 @@ def roi(
         raise typer.Exit(1)
     con = duckdb.connect(str(path), read_only=True)
     try:
+        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [PEER_TABLE]).fetchone()[0]:
+            typer.echo(f"The warehouse at {path} has no {PEER_TABLE} (built by an older version): run "
+                       "`outcomes refresh` first.", err=True)
+            raise typer.Exit(1)
         df = rank_programs_for_person(con, profile, settings)
     finally:
         con.close()

@@ -26,13 +26,15 @@ import schemas  # noqa: F401
 from schemas.model import TABLES
 from flows.stats import audit as audit_fn
 from flows.stats import roi as roi_fn
+from flows.stats.peers import PEER_TABLE, peer_groups_frame
 from flows.stats.build import (NOT_MEASURED, _null, _q, _suppress, _write, confidence, create_records_view, origin_class_sql,
                                unmeasured_windows, windows)
 from flows.stats.intervals import rate, wilson_interval
 from flows.stats.suppression import complementary_suppression, min_cell_size
 
 REPORT_TABLES = ("out_reports__pathway_medians", "out_reports__roi_sensitivity",
-                 "out_reports__program_prior_background", "out_reports__program_notices", "out_disclosure__audit_runs")
+                 "out_reports__program_prior_background", "out_reports__program_notices", PEER_TABLE,
+                 "out_disclosure__audit_runs")
 
 DEFAULT_SALARY_FACTORS = (0.7, 0.85, 1.0, 1.15, 1.3)
 DEFAULT_SYNTHETIC_NOTICE = ("SYNTHETIC DATA: this program and its graduates come from the bundled synthetic sample; "
@@ -213,16 +215,17 @@ def build_report_tables(con: duckdb.DuckDBPyConnection, assumptions: dict) -> li
     # tables derived from them, then audit the result (out_disclosure__audit_runs).
     k = min_cell_size(assumptions)
     width = audit_fn.protection_width(assumptions)
-    counts, programs = audit_fn.read_public(con, {"out_reports__program_prior_background": prior_background(con, assumptions)},
-                                            assumptions)
+    counts, programs = audit_fn.read_public(con, {"out_reports__program_prior_background": prior_background(con, assumptions),
+                                                  PEER_TABLE: peer_groups_frame(con, assumptions)}, assumptions)
     changed = audit_fn.protect_frames(counts, programs, width, small=k)
-    for table in changed - {"out_reports__program_prior_background"}:
+    for table in changed - {"out_reports__program_prior_background", PEER_TABLE}:
         _write(con, table, counts[table])
     frames = {
         "out_reports__pathway_medians": pathway_medians(con, assumptions),
         "out_reports__roi_sensitivity": roi_sensitivity(con, assumptions),
         "out_reports__program_prior_background": counts["out_reports__program_prior_background"],
         "out_reports__program_notices": program_notices(con, assumptions),
+        PEER_TABLE: counts[PEER_TABLE],
     }
     for table, df in frames.items():
         _write(con, table, df)

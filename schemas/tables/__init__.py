@@ -11,3 +11,4 @@ from schemas.tables import public_programs, colorado_roi  # noqa: F401
 from schemas.tables import stats  # noqa: F401
 from schemas.tables import reports  # noqa: F401
 from schemas.tables import answers  # noqa: F401
+from schemas.tables import peers  # noqa: F401
