@@ -793,7 +793,8 @@ def render_reports(wf: WarehouseFigures, tmp: Path) -> tuple[list[Path], list[Pa
         if path.suffix in (".css", ".js"):
             shutil.copyfile(path, assets / path.name)
     base = {"snapshot": wf.snapshot, "sources": wf.sources, "has_methodology": (settings.PROJECT_ROOT / METHODOLOGY).exists(),
-            "has_reading": (settings.PROJECT_ROOT / READING).exists()}
+            "has_reading": (settings.PROJECT_ROOT / READING).exists(),
+            "has_people_like_me": getattr(wf, "peer_data", None) is not None}
     for name, page in (("methodology.html", _methodology_page(env, {**base, "root": "", "banner": NO_FIGURES})),
                        ("reading.html", _reading_page(env, {**base, "root": "", "banner": NO_FIGURES}))):
         if page:
