@@ -57,9 +57,12 @@ def _refresh(work: Path, curated: Path) -> Path:
 __all__ = ["EVIL_NAME", "EVIL_INSTITUTION", "build_warehouse"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless chromium for the session's browser tests (tests/reports/browser.py; skipped without it)."""
+    """One headless chromium per test module (tests/reports/browser.py; skipped without it).
+
+    Module-wide, not session-wide: while Playwright's sync API runs, its event loop is the thread's
+    running loop, so Prefect's own ``asyncio.run`` in later tests would fail."""
     from tests.reports.browser import launch
 
     pw, chromium = launch()
