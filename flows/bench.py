@@ -185,6 +185,54 @@ def pandas_pandera_baseline(csv_path: Path) -> float:
     return time.perf_counter() - t0
 
 
+#: Researcher queries on the out and core tables should each answer under this on the 1M-record warehouse.
+QUERY_GOAL_SECONDS = 0.050
+#: A refresh with nothing changed should do under this much work on the 1M-record warehouse.
+UNCHANGED_GOAL_SECONDS = 2.0
+
+
+def query_timings(warehouse: Path, folder: Path | None = None, repeats: int = 5) -> dict[str, float]:
+    """Median seconds of each researcher query of ``docs/queries`` on a read-only warehouse (after one
+    warm-up run, as a researcher's session would be warm)."""
+    import duckdb
+
+    folder = folder or settings.PROJECT_ROOT / "docs" / "queries"
+    con = duckdb.connect(str(warehouse), read_only=True)
+    out = {}
+    try:
+        for q in sorted(folder.glob("*.sql")):
+            sql = q.read_text()
+            con.execute(sql).fetchall()
+            times = []
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                con.execute(sql).fetchall()
+                times.append(time.perf_counter() - t0)
+            out[q.stem] = sorted(times)[len(times) // 2]
+    finally:
+        con.close()
+    return out
+
+
+def unchanged_refresh(cmd: list[str], env: dict) -> dict:
+    """The same refresh again with nothing changed: wall seconds of the process, and the flow's own work."""
+    wall, _, out = run_measured(cmd, env)
+    summary = json.loads(out[out.index("{"):])
+    return {"wall_seconds": wall, "flow_seconds": summary.get("flow_seconds"),
+            "tables_kept": summary.get("tables_kept"), "reports_kept": summary.get("reports_kept")}
+
+
+def scaling_note(workdir: Path, records: int, refresh_s: float) -> str | None:
+    """Time per record against the 1M-record run stored by an earlier bench in ``workdir``."""
+    base = workdir / "figures-1000000.json"
+    if records == 1_000_000 or not base.exists():
+        return None
+    ref = json.loads(base.read_text())
+    ratio = refresh_s / ref["refresh_without_prefect_startup_seconds"]
+    return (f"{records:,} / 1,000,000 records: time ratio {ratio:.2f} for a size ratio {records / 1_000_000:g} "
+            f"(linear: {records / 1_000_000:g})")
+
+
 def disclosure_audit_row(warehouse: Path) -> dict:
     """The refresh's disclosure audit result (out_disclosure__audit_runs); read, not recomputed."""
     import duckdb
@@ -441,6 +489,8 @@ def main(argv: list[str] | None = None) -> dict:
         refresh_s, peak_rss, out = run_measured(cmd, env)
         summary = json.loads(out[out.index("{"):])
         audit = disclosure_audit_row(Path(wh) / "outcomes.duckdb")
+        unchanged = unchanged_refresh(cmd, env)
+        queries = query_timings(Path(wh) / "outcomes.duckdb")
 
     bare_s = duckdb_bare_load(records_csv)
     pandas_s = pandas_pandera_baseline(records_csv)
@@ -465,7 +515,14 @@ def main(argv: list[str] | None = None) -> dict:
         "disclosure_withheld_counts": audit.get("withheld_counts_checked"),
         "disclosure_min_protection_width": audit.get("min_protection_width"),
         "disclosure_audit_seconds": audit.get("audit_seconds"),
+        "unchanged_refresh_wall_seconds": round(unchanged["wall_seconds"], 2),
+        "unchanged_refresh_flow_seconds": unchanged["flow_seconds"],
+        "unchanged_refresh_kept_tables": unchanged["tables_kept"],
+        "query_seconds": {k: round(v, 4) for k, v in queries.items()},
+        "query_seconds_max": round(max(queries.values()), 4) if queries else None,
     }
+    scaling = scaling_note(args.workdir, rows, work_s)
+    (args.workdir / f"figures-{args.records}.json").write_text(json.dumps(figures, indent=2, default=str))
     if args.report_programs:
         from flows.reports.bench import bench_reports
 
@@ -483,6 +540,17 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"plain pandas + Pandera script      {pandas_s:8.1f} s")
         print(f"ratio refresh (w/o Prefect start) / DuckDB load     {figures['ratio_refresh_to_duckdb_load']:6.1f}x  (goal: <= 3x)")
         print(f"ratio refresh (w/o Prefect start) / pandas+Pandera  {figures['ratio_refresh_to_pandas_pandera']:6.2f}x  (goal: <= 1x)")
+        flow_s = unchanged["flow_seconds"]
+        print(f"refresh with nothing changed: flow work {flow_s if flow_s is not None else float('nan'):5.2f} s "
+              f"(goal: < {UNCHANGED_GOAL_SECONDS:g} s; tables kept: {unchanged['tables_kept']}, reports kept: "
+              f"{unchanged['reports_kept']}), process wall {unchanged['wall_seconds']:.1f} s with Prefect start-up and imports")
+        if queries:
+            slowest = max(queries, key=queries.get)
+            print(f"researcher queries (docs/queries, {len(queries)}): slowest {queries[slowest] * 1000:.1f} ms "
+                  f"({slowest}), median {sorted(queries.values())[len(queries) // 2] * 1000:.1f} ms "
+                  f"(goal: each < {QUERY_GOAL_SECONDS * 1000:.0f} ms)")
+        if scaling:
+            print(scaling)
         print(f"disclosure audit ({audit.get('audit_scope')}): {'pass' if audit.get('audit_passed') else 'FAIL'}, "
               f"{audit.get('cells_checked')} cells, {audit.get('withheld_counts_checked')} withheld counts, minimum "
               f"protection width {audit.get('min_protection_width')} (required {audit.get('protection_width')}), "

@@ -48,7 +48,10 @@ def _print_summary(summary: dict) -> None:
 
     typer.echo("  public sources      " + ", ".join(_source(k, v) for k, v in summary.get("sources", {}).items()))
     if summary.get("reports"):
-        typer.echo(f"  reports             {summary['reports']} ({summary['report_pages']} program pages)")
+        kept = ", unchanged: kept" if summary.get("reports_kept") else ""
+        typer.echo(f"  reports             {summary['reports']} ({summary['report_pages']} program pages{kept})")
+    if summary.get("tables_kept"):
+        typer.echo("  core and out tables nothing changed (inputs, code, assumptions): kept as published")
     typer.echo(f"  elapsed             {summary['elapsed_seconds']:.1f} s")
     if summary["rows_quarantined"]:
         typer.echo("  quarantined rows:   outcomes sql \"SELECT source_file, source_row_number, failed_rules "

@@ -12,6 +12,7 @@ refuse to publish a warehouse that silently lost data.
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -49,6 +50,12 @@ class RunContext:
     actions: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     not_refreshed: dict[str, str] = field(default_factory=dict)  # online sources whose fetch failed: reason
+    #: Inputs whose rows this run changed in the build file: curated files read, rejected or removed,
+    #: public sources and crosswalks loaded. Empty: the core and out tables may be kept as they are.
+    changed_inputs: list[str] = field(default_factory=list)
+    build_fingerprint: str = ""
+    #: The snapshot whose core and out tables this run kept (nothing changed), else None.
+    kept_snapshot: str | None = None
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -77,6 +84,7 @@ def discover_inputs(ctx: RunContext, folder: Path) -> list[curated.InputFile]:
         skipped = {s.source_file for s in found.skipped}
         for gone in sorted(set(known) - current):
             warehouse.delete_file_rows(con, gone)
+            ctx.changed_inputs.append(gone)
             if gone not in skipped:
                 ctx.actions[gone] = "removed"
         warehouse.record_skipped(con, ctx.run_id, found.skipped, ctx.started_at, set(known))
@@ -117,6 +125,7 @@ def ingest_curated_file(ctx: RunContext, f: curated.InputFile) -> dict:
     with ctx.connect() as con:
         warehouse.load_curated_file(con, result, ctx.run_id, ctx.started_at)
     ctx.actions[f.source_file] = "rejected" if result.rejection else "read"
+    ctx.changed_inputs.append(f.source_file)
     counts = {"source_file": f.source_file, "rows_read": result.rows_read, "rows_valid": len(result.valid),
               "rows_quarantined": len(result.quarantine), "rejected": result.rejection is not None}
     log = get_run_logger()
@@ -175,6 +184,7 @@ def load_source(ctx: RunContext, source: Source, extracted: snapshots.ExtractRes
             counts = warehouse.load_source_frames(con, source.name, frames, ctx.run_id)
             inputs = [{"source_file": settings.relative(snap / f["name"]), "source_sha256": f["sha256"],
                        "file_bytes": f["bytes"]} for f in snapshots.snapshot_files(snap)]
+            ctx.changed_inputs.append(source.name)
         elif snap is not None:
             message += "; unchanged since the last run, tables kept"
         warehouse.record_source(con, source.name, status, snap, fetched_at, message, ctx.run_id,
@@ -193,13 +203,34 @@ def load_program_links(ctx: RunContext, source: Source) -> None:
                                     ctx.run_id, ctx.started_at, None, None)
             ctx.sources[source.name] = "missing"
             return
-        frames = source.transform(folder, source_config(source.name))
-        counts = warehouse.load_source_frames(con, source.name, frames, ctx.run_id)
         inputs = [{"source_file": settings.relative(p), "source_sha256": curated.sha256_file(p),
                    "file_bytes": p.stat().st_size} for p in files]
+        if warehouse.same_inputs(con, source.name, inputs):
+            warehouse.record_source(con, source.name, "fresh", None, None,
+                                    f"{source.name}: curated crosswalk; unchanged since the last run, tables kept",
+                                    ctx.run_id, ctx.started_at, None, None, unchanged=True)
+            ctx.sources[source.name] = "fresh"
+            return
+        frames = source.transform(folder, source_config(source.name))
+        counts = warehouse.load_source_frames(con, source.name, frames, ctx.run_id)
         warehouse.record_source(con, source.name, "fresh", None, None, f"{source.name}: curated crosswalk",
                                 ctx.run_id, ctx.started_at, counts, inputs)
+        ctx.changed_inputs.append(source.name)
     ctx.sources[source.name] = "fresh"
+
+
+@task(**PRIVATE)
+def keep_unchanged_tables(ctx: RunContext) -> str | None:
+    """When no input changed and the code and assumptions are those that built the published warehouse,
+    its core and out tables stand as they are: return its snapshot id (None: rebuild them)."""
+    if ctx.changed_inputs:
+        return None
+    with ctx.connect() as con:
+        kept = warehouse.reusable_build(con, ctx.build_fingerprint)
+    if kept:
+        get_run_logger().info("nothing changed since warehouse snapshot %s: core and out tables kept", kept)
+    ctx.kept_snapshot = kept
+    return kept
 
 
 @task(**PRIVATE)
@@ -229,7 +260,7 @@ def build_statistics(ctx: RunContext) -> list[str]:
 def record_and_publish(ctx: RunContext) -> dict:
     with ctx.connect() as con:
         summary = warehouse.record_run(con, ctx.run_id, ctx.started_at, ctx.actions, "succeeded", ctx.started_at)
-        summary["warehouse_snapshot_id"] = warehouse.record_snapshot(con, ctx.run_id)
+        summary["warehouse_snapshot_id"] = warehouse.record_snapshot(con, ctx.run_id, ctx.build_fingerprint)
         freshness = warehouse.source_freshness(con, ctx.started_at)
     warehouse.publish(ctx.build, ctx.published)
     summary["warehouse"] = str(ctx.published)
@@ -280,8 +311,15 @@ def report_warnings(ctx: RunContext, summary: dict, attempted: list[str]) -> lis
 def write_reports(ctx: RunContext) -> dict:
     """Per-program reports from the just-published warehouse (read-only), published as artifacts."""
     from flows.reports import build_reports, publish_artifacts
+    from flows.reports.build import current_report_set
 
-    result = build_reports(ctx.published, settings.reports_dir())
+    out_dir = settings.reports_dir()
+    snapshot = {"warehouse_snapshot_id": ctx.kept_snapshot, "build_fingerprint": ctx.build_fingerprint}
+    if ctx.kept_snapshot and current_report_set(out_dir, snapshot):
+        get_run_logger().info("reports of snapshot %s are current: kept", ctx.kept_snapshot)
+        return {"reports": str(out_dir / "index.html"), "report_pages": sum(1 for _ in (out_dir / "programs").glob("*.html")),
+                "reports_kept": True}
+    result = build_reports(ctx.published, out_dir)
     publish_artifacts(result)
     return {"reports": str(result.index), "report_pages": result.programs}
 
@@ -344,6 +382,7 @@ def refresh(curated_folder: str | None = None, warehouse_path: str | None = None
     ``allow_empty``: publish even when the curated folder is missing or empty, or when every
     curated program would be removed (refused otherwise: ``preflight.RefusedToPublish``).
     """
+    t_flow = time.perf_counter()
     registry = load_connectors()
     preflight.check_sources(sources, list(registry))
     selected = [registry[n] for n in sorted(registry) if sources is None or n in sources]
@@ -354,7 +393,8 @@ def refresh(curated_folder: str | None = None, warehouse_path: str | None = None
         run_id = settings.new_run_id()
         assumptions = load_assumptions(Path(assumptions_file) if assumptions_file else None)  # fail before building
         build = warehouse.prepare_build(published, run_id)
-        ctx = RunContext(run_id, datetime.now(timezone.utc), published, build, assumptions)
+        ctx = RunContext(run_id, datetime.now(timezone.utc), published, build, assumptions,
+                         build_fingerprint=warehouse.build_fingerprint(assumptions))
         try:
             with progress.stage("Discover curated files"):
                 before = curated_state(ctx)  # what the published warehouse holds
@@ -377,11 +417,14 @@ def refresh(curated_folder: str | None = None, warehouse_path: str | None = None
                             load_source(ctx, source, extract_source(ctx, source, client))
                         progress.advance()
             with progress.stage("Build core tables"):
-                build_core_tables(ctx)
-                check_nothing_lost(ctx, before, folder, allow_empty)
+                kept = keep_unchanged_tables(ctx)
+                if kept is None:
+                    build_core_tables(ctx)
+                    check_nothing_lost(ctx, before, folder, allow_empty)
             with progress.stage("Statistics"):
                 warehouse.pause_point("statistics")  # keep at the start of the statistics stage
-                build_statistics(ctx)
+                if kept is None:
+                    build_statistics(ctx)
             with progress.stage("Record and publish"):
                 summary = record_and_publish(ctx)
                 summary["run_warnings"] = report_warnings(ctx, summary, attempted)
@@ -391,6 +434,8 @@ def refresh(curated_folder: str | None = None, warehouse_path: str | None = None
                 except Exception as exc:
                     raise ReportsFailed(f"the warehouse was published (snapshot {summary['warehouse_snapshot_id']}) "
                                         f"but writing the reports failed: {type(exc).__name__}: {exc}") from exc
+            summary["tables_kept"] = ctx.kept_snapshot is not None
+            summary["flow_seconds"] = round(time.perf_counter() - t_flow, 3)
             get_run_logger().info("published %s (snapshot %s)", summary["warehouse"], summary["warehouse_snapshot_id"])
             return summary
         finally:

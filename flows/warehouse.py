@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import lru_cache
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Iterator
@@ -42,6 +44,36 @@ class RefreshLocked(RuntimeError):
 
 def schema_fingerprint() -> str:
     return hashlib.sha256(all_ddl().encode()).hexdigest()
+
+
+#: What the build fingerprint covers: every file of the pipeline's code, templates and SQL.
+_CODE_SUFFIXES = (".py", ".sql", ".toml", ".j2", ".js", ".css", ".html", ".json")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 over the path and bytes of every code file under flows/ and schemas/ (sorted)."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for folder in ("flows", "schemas"):
+        for p in sorted((root / folder).rglob("*")):
+            if p.suffix in _CODE_SUFFIXES and p.is_file() and "__pycache__" not in p.parts:
+                h.update(f"{p.relative_to(root).as_posix()}\0".encode())
+                h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def build_fingerprint(assumptions: dict) -> str:
+    """SHA-256 of what turns inputs into core and out tables: the code and the checked assumptions."""
+    canonical = json.dumps(assumptions, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(f"{code_fingerprint()}\0{canonical}".encode()).hexdigest()
+
+
+def reusable_build(con: duckdb.DuckDBPyConnection, fingerprint: str) -> str | None:
+    """The snapshot id of the warehouse a build file was copied from, when its core and out tables were
+    built by the same code and assumptions (``fingerprint``); else None."""
+    rows = con.execute("SELECT warehouse_snapshot_id, build_fingerprint FROM core_warehouse__snapshot").fetchall()
+    return rows[0][0] if rows and rows[0][1] == fingerprint else None
 
 
 def code_version() -> str:
@@ -499,10 +531,19 @@ def previous_source_snapshot(con: duckdb.DuckDBPyConnection, source: str) -> str
     return rows[0][0] if rows else None
 
 
+def same_inputs(con: duckdb.DuckDBPyConnection, source: str, inputs: list[dict]) -> bool:
+    """Whether the warehouse was built from exactly these input files (path and SHA-256) of ``source``."""
+    held = con.execute("SELECT source_file, source_sha256 FROM core_warehouse__inputs WHERE data_origin = ?",
+                       [source]).fetchall()
+    return bool(inputs) and sorted(held) == sorted((i["source_file"], i["source_sha256"]) for i in inputs)
+
+
 def record_source(con: duckdb.DuckDBPyConnection, source: str, status: str, snapshot_dir: Path | None,
                   fetched_at: datetime | None, message: str, run_id: str, loaded_at: datetime,
-                  counts: dict[str, int] | None, inputs: list[dict] | None) -> None:
-    """A source's freshness row, its ingest-log row and (when loaded) its input files."""
+                  counts: dict[str, int] | None, inputs: list[dict] | None, unchanged: bool = False) -> None:
+    """A source's freshness row, its ingest-log row and (when loaded) its input files.
+
+    ``unchanged``: the source's inputs are those the warehouse holds (its tables were kept)."""
     snapshot_id = snapshot_dir.name if snapshot_dir else None
     age = round((loaded_at - fetched_at).total_seconds() / 86400, 2) if fetched_at else None
     con.execute("DELETE FROM core_ingest__sources WHERE data_origin = ?", [source])
@@ -514,7 +555,7 @@ def record_source(con: duckdb.DuckDBPyConnection, source: str, status: str, snap
     where = f"data/raw/{source}/{snapshot_id}" if snapshot_id else f"data/raw/{source}"
     insert_frame(con, "core_ingest__log", pd.DataFrame([{
         "run_id": run_id, "source_file": where, "file_kind": source, "file_format": "snapshot",
-        "ingest_action": "read" if counts is not None else ("skipped_unchanged" if snapshot_id else "missing"),
+        "ingest_action": "read" if counts is not None else ("skipped_unchanged" if snapshot_id or unchanged else "missing"),
         "rows_read": raw_rows if counts is not None else None,
         "rows_loaded": raw_rows - quarantined if counts is not None else None,
         "rows_quarantined": quarantined if counts is not None else None,
@@ -535,7 +576,7 @@ def source_freshness(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str,
     return {name: (status, age) for name, status, age in rows}
 
 
-def record_snapshot(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
+def record_snapshot(con: duckdb.DuckDBPyConnection, run_id: str, fingerprint: str | None = None) -> str:
     """Record every input and the warehouse's content id; return the id."""
     con.execute("DELETE FROM core_warehouse__inputs WHERE data_origin = 'curated'")
     con.execute("""INSERT INTO core_warehouse__inputs
@@ -548,6 +589,7 @@ def record_snapshot(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
     con.execute("DELETE FROM core_warehouse__snapshot")
     insert_frame(con, "core_warehouse__snapshot", pd.DataFrame([{
         "warehouse_snapshot_id": snapshot_id, "run_id": run_id, "built_at": datetime.now(timezone.utc),
-        "schema_fingerprint": schema_fingerprint(), "code_version": code_version(), "inputs_count": len(inputs),
+        "schema_fingerprint": schema_fingerprint(), "code_version": code_version(), "build_fingerprint": fingerprint,
+        "inputs_count": len(inputs),
     }]))
     return snapshot_id

@@ -841,8 +841,22 @@ def render_reports(wf: WarehouseFigures, tmp: Path) -> tuple[list[Path], list[Pa
     overview = env.get_template("overview.html.j2").render(o=o, root="", banner=o["banner"], **common)
     (tmp / "overview.html").write_text(overview, encoding="utf-8")
     render_people_like_me(env, tmp, getattr(wf, "peer_data", None), common)
-    (tmp / MARKER).write_text(f"report set built from warehouse snapshot {wf.snapshot['warehouse_snapshot_id']}\n")
+    (tmp / MARKER).write_text(marker_text(wf.snapshot))
     return pages, jsons
+
+
+def marker_text(snapshot: dict) -> str:
+    """The marker file's text: which warehouse snapshot, built by which code and assumptions, the set shows."""
+    return (f"report set built from warehouse snapshot {snapshot['warehouse_snapshot_id']} "
+            f"(build {snapshot.get('build_fingerprint') or 'unknown'})\n")
+
+
+def current_report_set(out_dir: Path, snapshot: dict) -> bool:
+    """Whether ``out_dir`` already holds the whole report set of ``snapshot`` (same inputs, code and assumptions)."""
+    try:
+        return (out_dir / MARKER).read_text() == marker_text(snapshot) and (out_dir / "index.html").is_file()
+    except OSError:
+        return False
 
 
 def build_reports(warehouse_path: Path | str | None = None, out_dir: Path | str | None = None, *,

@@ -127,7 +127,7 @@ def load_warehouse(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> 
     missing = [t for t in REQUIRED_TABLES if t not in have]
     if missing:
         raise ReportDataError(f"the warehouse has no table(s) {', '.join(missing)}: run `outcomes refresh` first")
-    snap = _records(con, "SELECT warehouse_snapshot_id, run_id, built_at, code_version FROM core_warehouse__snapshot")
+    snap = _records(con, "SELECT warehouse_snapshot_id, run_id, built_at, code_version, build_fingerprint FROM core_warehouse__snapshot")
     if not snap:
         raise ReportDataError("core_warehouse__snapshot is empty: the warehouse was never published")
     wf = WarehouseFigures(

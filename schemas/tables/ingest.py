@@ -14,6 +14,9 @@ register_fields([
     Field("warehouse_snapshot_id", "string", "Content id of a published warehouse: first 16 hex digits of the SHA-256 over the schema fingerprint and every input's path and SHA-256. Same inputs, same id."),
     Field("schema_fingerprint", "string", "SHA-256 of the generated DDL: a change of the metadata forces a full rebuild."),
     Field("code_version", "string", "Version of alumni-outcomes that built the warehouse."),
+    Field("build_fingerprint", "string", "SHA-256 over the pipeline's code (flows/ and schemas/) and the checked assumptions that "
+          "built the core and out tables. A refresh whose inputs and build fingerprint are unchanged keeps those tables "
+          "instead of rebuilding them."),
     Field("built_at", "datetime", "When the warehouse was published (UTC)."),
     Field("inputs_count", "integer", "Input files the warehouse was built from.", min=0),
     Field("source_status", "string", "fresh (fetched this run, or a curated file), stale (newest earlier fetched snapshot used: offline or fetch failed), bundled / transcribed (the snapshot shipped with the project), missing (no snapshot: source not loaded)."),
@@ -45,7 +48,8 @@ TABLES = [
     Table(
         "core_warehouse__snapshot",
         "The published warehouse: its content id, run, build time and schema. Cite warehouse_snapshot_id.",
-        fields=("warehouse_snapshot_id", "run_id", "built_at", "schema_fingerprint", "code_version", "inputs_count"),
+        fields=("warehouse_snapshot_id", "run_id", "built_at", "schema_fingerprint", "code_version", "build_fingerprint",
+                "inputs_count"),
         primary_key=("warehouse_snapshot_id",),
         warnings=("run_specific",),
         grain="One row: the warehouse itself.",
