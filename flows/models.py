@@ -175,8 +175,22 @@ def write_code_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def ensure_code_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create and fill the code tables when a connection lacks them (a warehouse built by an older version,
-    or an in-memory database of core tables only); a no-op when they are there."""
+    """Make every code table readable on ``con``: a no-op when the warehouse has them (every build writes
+    them); otherwise (a warehouse of the public tables only, an in-memory database of core tables) each
+    missing one is registered as a view of its rows from schemas/vocab.py, which works on a read-only
+    connection too."""
     existing = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    if not all(t in existing for t in code_table_frames()):
-        write_code_tables(con)
+    existing |= {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+    for table, df in code_table_frames().items():
+        if table not in existing:
+            con.register(table, df)
+
+
+def register_code_frame(con: duckdb.DuckDBPyConnection, name: str, df) -> str:
+    """A code table built at run time from the configuration (e.g. the counterfactual baselines of
+    [roi.baseline_salary_usd]) registered as the view ``name`` for SQL to join; returns ``name``.
+    Works on a read-only connection; ``con.unregister(name)`` drops it."""
+    if not name.startswith("_codes__"):
+        raise ValueError(f"a run-time code table is named _codes__<what>, not {name!r}")
+    con.register(name, df)
+    return name

@@ -23,15 +23,13 @@ from schemas.model import TABLES
 from schemas.tables.stats import GROUPINGS, METHOD_LABELS, PUBLISHED_NACE, RATES, UNKNOWN, cirr_col, nace_col, placement_table, salary_table
 from schemas.vocab import CIRR_CATEGORIES, NACE_CATEGORIES, NO_OUT_OF_FIELD_JOBS, ORIGIN_CLASS_OF, RATE_METHODS
 from flows.config import PUBLISHED_WINDOWS
+from flows.models import ensure_code_tables, register_code_frame
 from flows.stats import roi as roi_fn
 from flows.stats.intervals import median_ci_ranks, rate, wilson_interval
 from flows.stats.suppression import (cascade_suppression, complementary_suppression, suppressed_keys, low_coverage, low_knowledge_rate,
                                      min_cell_size, primary_suppression)
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-IN_FIELD_CODES = ("1A", "1B", "1C", "1D", "1E")
-CAREER_NACE = ("employed_full_time", "employed_part_time", "self_employed", "postgraduate_internship_or_fellowship",
-               "volunteer_service", "military", "continuing_education")
 #: Columns that count individuals in a population (cell sizes and denominators): published only when >= k.
 #: Rate numerators (e.g. employed_in_field_count in placement) are published with their rate: rate x
 #: denominator reveals them anyway, and the denominator is >= k (docs/METHODOLOGY.md, "Suppression").
@@ -77,26 +75,30 @@ def origin_class(data_origin: str | None, assumptions: dict) -> str | None:
 
 
 def origin_class_sql(assumptions: dict, col: str = "origin") -> str:
-    """SQL CASE giving the evidence class of ``col`` (NULL for an origin without a class)."""
+    """SQL giving the evidence class of the data origin ``col``: 'synthetic' for [reports] synthetic_data_origins,
+    else its class in the code table ``core_codes__data_origin`` (NULL for an origin without a class)."""
     synth = synthetic_origins(assumptions)
-    whens = ([f"WHEN {col} IN ({_q(synth)}) THEN 'synthetic'"] if synth else []) + [
-        f"WHEN {col} = '{o}' THEN '{c}'" for o, c in ORIGIN_CLASS_OF.items()]
-    return "CASE " + " ".join(whens) + " END"
+    # The code table as one map (an uncorrelated subquery: the column name never clashes with the table's).
+    lookup = ("(SELECT map_from_entries(list((data_origin, data_origin_class))) FROM core_codes__data_origin)"
+              f"[{col}]")
+    return f"CASE WHEN {col} IN ({_q(synth)}) THEN 'synthetic' ELSE {lookup} END" if synth else lookup
 
 
 def create_records_view(con: duckdb.DuckDBPyConnection, assumptions: dict) -> None:
     """The temp view ``_stats_records``: one row per record with the counted flags.
 
-    Raises ValueError naming the data origins without an evidence class (schemas/vocab.py ORIGIN_CLASS_OF):
-    their records would otherwise be pooled under an unknown class.
+    Raises ValueError naming the data origins without an evidence class (code table core_codes__data_origin,
+    from schemas/vocab.py ORIGIN_CLASS_OF): their records would otherwise be pooled under an unknown class.
     """
+    ensure_code_tables(con)
     win = ",\n           ".join(
         f"in_field AND (days_start <= {d} OR (days_start IS NULL AND days_collected <= {d})) AS in_field_{d}d,\n"
         f"           coalesce(cirr_category <> 'excluded' AND NOT in_field AND days_collected < {d}, false) AS censored_{d}d"
         for d in windows(assumptions))
+    synth = synthetic_origins(assumptions)
     sql = (SQL_DIR / "_stats_records.sql").read_text().format(
-        in_field_codes=_q(IN_FIELD_CODES), career_nace=_q(CAREER_NACE), windows=win,
-        salary_bound=roi_fn.salary_bound_sql(assumptions), origin_class=origin_class_sql(assumptions))
+        windows=win, salary_bound=roi_fn.salary_bound_sql(assumptions),
+        synthetic_origins=_q(synth) if synth else "NULL")
     con.execute("CREATE OR REPLACE TEMP VIEW _stats_records AS " + sql)
     bad = con.execute("SELECT DISTINCT origin FROM _stats_records WHERE data_origin_class IS NULL").fetchall()
     if bad:
@@ -372,12 +374,13 @@ def public_earnings_benchmarks(con: duckdb.DuckDBPyConnection, placement: pd.Dat
     return df[list(TABLES["out_benchmarks__program_public_earnings"].fields)]
 
 
-def baseline_case_sql(assumptions: dict, degree_col: str = "prior_degree") -> str:
-    """SQL CASE giving the configured counterfactual baseline salary of a prior degree."""
+def register_baselines(con: duckdb.DuckDBPyConnection, assumptions: dict) -> str:
+    """The configured counterfactual baseline salaries ([roi.baseline_salary_usd]) as the run-time code table
+    ``_codes__roi_baseline_salary`` (prior_degree, baseline_salary_usd; 'unknown' for any other degree)."""
     base = assumptions["roi"]["baseline_salary_usd"]
-    whens = " ".join(f"WHEN {degree_col} = '{d}' THEN {float(v)}" for d, v in base.items()
-                     if d not in ("source", "unknown"))
-    return f"CASE {whens} ELSE {float(base['unknown'])} END"
+    rows = [(d, float(v)) for d, v in base.items() if d != "source"]
+    return register_code_frame(con, "_codes__roi_baseline_salary",
+                               pd.DataFrame(rows, columns=["prior_degree", "baseline_salary_usd"]))
 
 
 def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, placement: pd.DataFrame,
@@ -385,13 +388,20 @@ def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, place
     """Per program: costs, counterfactual, expected earnings, payback, NPV, debt ratios."""
     roi = assumptions["roi"]
     k = min_cell_size(assumptions)
+    baselines = register_baselines(con, assumptions)
     progs = con.execute(f"""
-        WITH counterfactual AS (
+        WITH baseline AS (   -- the configured baseline of the record's prior degree, else of 'unknown'
+            SELECT r.program_id, r.prior_salary_usd, r.is_salary_outlier,
+                   coalesce(b.baseline_salary_usd,
+                            (SELECT baseline_salary_usd FROM {baselines} WHERE prior_degree = 'unknown')) AS baseline_salary_usd
+            FROM _stats_records r LEFT JOIN {baselines} b USING (prior_degree)
+        ),
+        counterfactual AS (
             SELECT program_id,
-                   quantile_cont(coalesce(prior_salary_usd, {baseline_case_sql(assumptions)}), 0.5) AS counterfactual_salary_usd,
+                   quantile_cont(coalesce(prior_salary_usd, baseline_salary_usd), 0.5) AS counterfactual_salary_usd,
                    avg((prior_salary_usd IS NOT NULL)::INTEGER) AS prior_salary_known_share,
                    count(*) FILTER (WHERE is_salary_outlier) AS salary_outliers_count
-            FROM _stats_records GROUP BY program_id
+            FROM baseline GROUP BY program_id
         )
         SELECT p.program_id, p.pathway, p.modality, p.pacing, p.duration_months, p.tuition_fees_usd,
                p.country_code, p.state_code, c.counterfactual_salary_usd, c.prior_salary_known_share,
@@ -399,6 +409,7 @@ def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, place
         FROM core_programs__programs p LEFT JOIN counterfactual c USING (program_id)
         ORDER BY p.program_id
     """).df()
+    con.unregister(baselines)
     pl = placement[
         ["program_id", "graduates", "employed_in_field_180d_rate", "is_suppressed", "suppression_reason", "is_low_coverage"]]
     sa = salary[
