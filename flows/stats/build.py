@@ -1,7 +1,8 @@
 """Build every statistics out table from the core tables of an open DuckDB connection.
 
 Owns ``build_out_tables`` and the per-table steps it runs, in order:
-records (SQL, ``flows/sql/_stats_records.sql``) -> placement and salary per grain (one table
+records (SQL, ``flows/sql/stats/_stats_records.sql``) -> cells per grain (SQL, ``flows/sql/stats/_cells.sql``)
+-> placement and salary per grain (one table
 each) -> role wage benchmarks -> public earnings benchmarks -> program costs and ROI.
 Heavy aggregation is SQL (GROUP BY over records); intervals, quantile-rank look-ups and
 suppression run in Python per cell. Reads only ``core_*`` tables; writes only the out
@@ -96,7 +97,7 @@ def create_records_view(con: duckdb.DuckDBPyConnection, assumptions: dict) -> No
         f"           coalesce(cirr_category <> 'excluded' AND NOT in_field AND days_collected < {d}, false) AS censored_{d}d"
         for d in windows(assumptions))
     synth = synthetic_origins(assumptions)
-    sql = (SQL_DIR / "_stats_records.sql").read_text().format(
+    sql = (SQL_DIR / "stats" / "_stats_records.sql").read_text().format(
         windows=win, salary_bound=roi_fn.salary_bound_sql(assumptions),
         synthetic_origins=_q(synth) if synth else "NULL")
     con.execute("CREATE OR REPLACE TEMP VIEW _stats_records AS " + sql)
@@ -112,47 +113,12 @@ def _aggregate(con: duckdb.DuckDBPyConnection, assumptions: dict, grouping: str)
     where = "WHERE role_category IS NOT NULL" if grouping == "role" else ""
     dim_sql = ", ".join(dims)
     dim_select = ", ".join(f"coalesce({d}, '{UNKNOWN}') AS {d}" if d in TEXT_DIMENSIONS else d for d in dims)
-    cirr = ",\n".join(f"count(*) FILTER (WHERE cirr_category = '{c}') AS {cirr_col(c)}" for c in CIRR_CATEGORIES)
-    nace = ",\n".join(f"count(*) FILTER (WHERE nace_category = '{c}') AS {nace_col(c)}" for c in NACE_CATEGORIES)
+    cirr = ",\n           ".join(f"count(*) FILTER (WHERE cirr_category = '{c}') AS {cirr_col(c)}" for c in CIRR_CATEGORIES)
+    nace = ",\n           ".join(f"count(*) FILTER (WHERE nace_category = '{c}') AS {nace_col(c)}" for c in NACE_CATEGORIES)
     d90, d180 = windows(assumptions)[:2]
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _cells AS
-        WITH cells AS (
-            SELECT {dim_select},
-                   count(*) AS graduates,
-                   count(*) FILTER (WHERE known) AS graduates_known_outcome,
-                   count(*) FILTER (WHERE excluded) AS graduates_excluded,
-                   count(*) FILTER (WHERE NOT excluded) AS cirr_denominator,
-                   {cirr},
-                   {nace},
-                   count(*) FILTER (WHERE in_field) AS employed_in_field_count,
-                   count(*) FILTER (WHERE in_field_{d90}d) AS employed_in_field_90d_count,
-                   count(*) FILTER (WHERE in_field_{d180}d) AS employed_in_field_180d_count,
-                   count(*) FILTER (WHERE NOT excluded AND NOT censored_{d90}d) AS employed_in_field_90d_denominator,
-                   count(*) FILTER (WHERE NOT excluded AND NOT censored_{d180}d) AS employed_in_field_180d_denominator,
-                   count(*) FILTER (WHERE career_outcome AND career_denominator) AS career_outcomes_count,
-                   count(*) FILTER (WHERE career_denominator) AS career_outcomes_denominator,
-                   count(*) FILTER (WHERE continuing_education) AS continuing_education_count,
-                   count(in_field_days_start) AS days_to_job_start_count,
-                   quantile_cont(in_field_days_start, 0.5) AS median_days_to_job_start,
-                   avg(self_reported::INTEGER) AS self_reported_share,
-                   bool_or(origin IN ({_q(NO_OUT_OF_FIELD_JOBS)})) AS career_outcomes_rate_is_lower_bound,
-                   min(data_origin_class) AS _evidence_class,
-                   count(salary_usd) AS salary_reported_count,
-                   quantile_cont(salary_usd, 0.25) AS salary_p25_usd,
-                   quantile_cont(salary_usd, 0.5) AS median_base_salary_usd,
-                   quantile_cont(salary_usd, 0.75) AS salary_p75_usd,
-                   avg(salary_usd) AS salary_mean_usd,
-                   list_sort(list(salary_usd) FILTER (WHERE salary_usd IS NOT NULL)) AS salaries,
-                   count(salary_prior_usd) AS salary_uplift_count,
-                   quantile_cont(salary_usd - salary_prior_usd, 0.5) AS median_salary_uplift_usd,
-                   quantile_cont(salary_usd / salary_prior_usd, 0.5)
-                       FILTER (WHERE salary_prior_usd > 0) AS median_salary_uplift_ratio
-            FROM _stats_records {where}
-            GROUP BY ALL
-        )
-        SELECT * FROM cells ORDER BY {dim_sql}
-    """)
+    con.execute((SQL_DIR / "stats" / "_cells.sql").read_text().format(
+        dimensions=dim_select, dimension_names=dim_sql, where=where, cirr_counts=cirr, nace_counts=nace,
+        d90=d90, d180=d180, in_field_only_origins=_q(NO_OUT_OF_FIELD_JOBS)))
     # Order-statistic interval of the median: ranks depend on n only, so look them up per distinct n.
     conf = confidence(assumptions)
     ns = [r[0] for r in con.execute("SELECT DISTINCT salary_reported_count FROM _cells").fetchall()]

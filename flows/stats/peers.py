@@ -139,7 +139,7 @@ def _band_sql(col: str, edges) -> str:
 
 
 def _records_sql(con: duckdb.DuckDBPyConnection, assumptions: dict) -> None:
-    """The statistics records view (flows/sql/_stats_records.sql) with the ROI window's in-field flag."""
+    """The statistics records view (flows/sql/stats/_stats_records.sql) with the ROI window's in-field flag."""
     from flows.stats.build import create_records_view
 
     stats = dict(assumptions.get("stats", {}))
