@@ -39,7 +39,7 @@ import pandera.pandas as pa
 
 from flows import settings
 from schemas import FIELDS
-from schemas.checks import RULE_COLUMNS, RULES
+from schemas.checks import RULE_COLUMNS, RULES, cohort_of
 from schemas.fields import DATE_MAX, DATE_MIN
 from schemas.generate import build_model
 from schemas.tables.curated import (
@@ -792,8 +792,7 @@ def derive_outcome_columns(typed: pd.DataFrame, usd_per_unit: dict[str, float]) 
     out = typed
     grad = pd.to_datetime(out["graduation_date"])
     year = grad.dt.year.astype("Int64")
-    half = np.where(grad.dt.month > 6, "H2", "H1")
-    out["cohort"] = out["cohort"].fillna(year.astype("string") + pd.Series(half, index=out.index))
+    out["cohort"] = out["cohort"].fillna(cohort_of(grad))
     out["graduation_year"] = year
     out["class_year"] = (year + (grad.dt.month >= 7).astype("Int64")).astype("Int64")
     status = out["outcome_status"]

@@ -27,9 +27,9 @@ from typing import Iterator
 import duckdb
 import pandas as pd
 
+from flows import models
 from schemas import TABLES
 from schemas.generate import all_ddl, ddl, pandera_model
-from schemas.vocab import VERIFICATION_RANK
 
 BUILD_PREFIX = ".build-"
 
@@ -197,10 +197,12 @@ def prepare_build(published: Path, run_id: str) -> Path:
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every registered table that is missing, and refill the code tables from schemas/vocab.py."""
     existing = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     for name in TABLES:
         if name not in existing:
             con.execute(ddl(name))
+    models.write_code_tables(con)
 
 
 def publish(build: Path, published: Path) -> None:
@@ -311,137 +313,22 @@ def record_skipped(con: duckdb.DuckDBPyConnection, run_id: str, skipped, loaded_
     return insert_frame(con, "core_ingest__log", pd.DataFrame(rows))
 
 
-# --------------------------------------------------------------------------- core build (SQL)
-
-_PROGRAM_COLS = [f for f in TABLES["core_programs__programs"].fields if f != "data_origin"]
-_OUTCOME_COLS = [f for f in TABLES["core_outcomes__graduate_outcomes"].fields if f != "data_origin"]
-
-SQL_BUILD_QUARANTINE = """
--- Curated rows that passed their own file's rules but fail a rule across files.
-CREATE OR REPLACE TEMP TABLE _build_failures AS
-WITH program_ranked AS (
-    SELECT source_file, source_row_number, program_id,
-           row_number() OVER (PARTITION BY program_id ORDER BY source_file, source_row_number) AS rank_in_program,
-           first_value(source_file || ' row ' || source_row_number)
-               OVER (PARTITION BY program_id ORDER BY source_file, source_row_number) AS kept_at
-    FROM _core_curated__programs_staged
-),
-duplicate_programs AS (
-    SELECT source_file, source_row_number, 'program_id:duplicate_program' AS failed_rule,
-           source_file || ' row ' || source_row_number || ': column ''program_id'' value ''' || program_id
-           || ''' breaks rule duplicate_program: program_id must be unique; kept ' || kept_at AS message
-    FROM program_ranked WHERE rank_in_program > 1
-),
-known_programs AS (
-    SELECT program_id FROM program_ranked WHERE rank_in_program = 1
-    UNION SELECT program_id FROM core_programs__programs WHERE data_origin <> 'curated'
-),
-unknown_program AS (
-    SELECT s.source_file, s.source_row_number, 'program_id:unknown_program' AS failed_rule,
-           s.source_file || ' row ' || s.source_row_number || ': column ''program_id'' value ''' || s.program_id
-           || ''' breaks rule unknown_program: program_id must exist in a curated programs file' AS message
-    FROM _core_curated__outcome_records_staged s ANTI JOIN known_programs k USING (program_id)
-),
-candidates AS (
-    SELECT s.*, v.verification_rank
-    FROM _core_curated__outcome_records_staged s
-    JOIN _verification_rank v USING (verification_level)
-    ANTI JOIN unknown_program u USING (source_file, source_row_number)
-),
-record_ranked AS (
-    SELECT *,
-           row_number() OVER w AS rank_in_record,
-           first_value(source_file || ' row ' || source_row_number) OVER w AS kept_at
-    FROM candidates
-    WINDOW w AS (PARTITION BY record_id ORDER BY verification_rank, collected_date DESC, source_file, source_row_number)
-),
-duplicate_records AS (
-    SELECT source_file, source_row_number, 'record_id:duplicate_record' AS failed_rule,
-           source_file || ' row ' || source_row_number || ': column ''record_id'' value ''' || record_id
-           || ''' breaks rule duplicate_record: record_id must be unique; kept ' || kept_at AS message
-    FROM record_ranked WHERE rank_in_record > 1
-),
-person_ranked AS (
-    SELECT *,
-           row_number() OVER w AS rank_in_person,
-           first_value(record_id || ' (' || source_file || ' row ' || source_row_number || ')') OVER w AS kept_person
-    FROM record_ranked
-    WHERE rank_in_record = 1 AND person_key IS NOT NULL
-    WINDOW w AS (PARTITION BY person_key, program_id
-                 ORDER BY verification_rank, collected_date DESC, source_file, source_row_number)
-),
-duplicate_people AS (
-    SELECT source_file, source_row_number, 'person_key:duplicate_person' AS failed_rule,
-           source_file || ' row ' || source_row_number || ': record ''' || record_id
-           || ''' breaks rule duplicate_person: the same graduate (same e-mail, profile or name) and program is kept as record '
-           || kept_person AS message
-    FROM person_ranked WHERE rank_in_person > 1
-)
-SELECT * FROM duplicate_programs
-UNION ALL SELECT * FROM unknown_program
-UNION ALL SELECT * FROM duplicate_records
-UNION ALL SELECT * FROM duplicate_people
-"""
+# --------------------------------------------------------------------------- core build (SQL models)
 
 
-def _raw_json_expr(raw_table: str, alias: str) -> str:
-    cols = [c for c in TABLES[raw_table].fields
-            if c not in ("source_file", "source_sha256", "source_row_number", "run_id", "loaded_at")]
-    return "to_json(struct_pack(" + ", ".join(f"{c} := {alias}.{c}" for c in cols) + "))::VARCHAR"
+def build_core(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Rebuild the curated rows of the core tables from the staged rows (idempotent); seconds per model.
 
-
-def build_core(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the curated rows of the core tables from the staged rows (idempotent)."""
-    con.execute("CREATE OR REPLACE TEMP TABLE _verification_rank AS SELECT * FROM (VALUES "
-                + ", ".join(f"('{k}', {v})" for k, v in VERIFICATION_RANK.items())
-                + ") t(verification_level, verification_rank)")
-    con.execute(SQL_BUILD_QUARANTINE)
-
-    # Quarantine of the build stage: recomputed every run, attributed to the run that read the file.
-    con.execute("DELETE FROM core_ingest__quarantine WHERE quarantine_stage = 'build'")
-    for kind, raw_table in (("programs", "raw_curated__programs"), ("outcome_records", "raw_curated__outcome_records")):
-        con.execute(f"""
-            INSERT INTO core_ingest__quarantine
-            SELECT b.source_file, f.source_sha256, b.source_row_number, '{kind}', 'build',
-                   string_agg(b.failed_rule, '; ' ORDER BY b.failed_rule),
-                   string_agg(b.message, ' | ' ORDER BY b.failed_rule),
-                   any_value({_raw_json_expr(raw_table, 'r')}), f.run_id
-            FROM _build_failures b
-            JOIN core_ingest__files f ON f.source_file = b.source_file AND f.file_kind = '{kind}'
-            JOIN {raw_table} r ON r.source_file = b.source_file AND r.source_row_number = b.source_row_number
-            GROUP BY b.source_file, b.source_row_number, f.source_sha256, f.run_id
-        """)
-
-    con.execute("DELETE FROM core_programs__programs WHERE data_origin = 'curated'")
-    pcols = ", ".join(_PROGRAM_COLS)
-    con.execute(f"""
-        INSERT INTO core_programs__programs ({pcols}, data_origin)
-        SELECT {pcols}, 'curated' FROM _core_curated__programs_staged s
-        ANTI JOIN _build_failures b USING (source_file, source_row_number)
-        ORDER BY program_id
-    """)
-    con.execute("DELETE FROM core_outcomes__graduate_outcomes WHERE data_origin = 'curated'")
-    ocols = ", ".join(_OUTCOME_COLS)
-    con.execute(f"""
-        INSERT INTO core_outcomes__graduate_outcomes ({ocols}, data_origin)
-        SELECT {ocols}, 'curated' FROM _core_curated__outcome_records_staged s
-        ANTI JOIN _build_failures b USING (source_file, source_row_number)
-        ORDER BY record_id
-    """)
-    # File state: rows loaded / quarantined after the cross-file rules.
-    con.execute("""
-        UPDATE core_ingest__files f SET
-            rows_quarantined = (SELECT count(*) FROM core_ingest__quarantine q WHERE q.source_file = f.source_file),
-            rows_loaded = CASE f.file_kind
-                WHEN 'programs' THEN (SELECT count(*) FROM core_programs__programs p
-                                      WHERE p.source_file = f.source_file AND p.data_origin = 'curated')
-                ELSE (SELECT count(*) FROM core_outcomes__graduate_outcomes o
-                      WHERE o.source_file = f.source_file AND o.data_origin = 'curated') END
-        WHERE f.file_kind IN ('programs', 'outcome_records')
-    """)
+    The SQL is the ``core`` layer of named models (``flows/sql/core/*.sql``, run in the order of
+    ``flows.models.LAYERS``): cross-file rules, build-stage quarantine, curated programs and outcome
+    records, file counts; each model's data tests run after it.
+    """
+    models.write_code_tables(con)  # the rules join them: always the codes of this version of schemas/
+    timings = models.run_layer(con, "core")
     # Public programs: the cells of program-level public sources become programs (flows/sources/public_programs.py).
     from flows.sources import public_programs
     public_programs.build(con)
+    return timings
 
 
 # --------------------------------------------------------------------------- public sources

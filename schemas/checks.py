@@ -13,21 +13,27 @@ from typing import Callable
 
 import pandas as pd
 
-from schemas.vocab import OUTCOME_STATUSES
+from schemas.vocab import OUTCOME_STATUSES, cirr_employed, in_field_of_status
 
 Rule = Callable[[pd.DataFrame], pd.Series]
 
-_IN_FIELD = {k: v[3] for k, v in OUTCOME_STATUSES.items()}
-_EMPLOYED = {k: v[1][0] in "12" for k, v in OUTCOME_STATUSES.items()}
+_IN_FIELD = {k: in_field_of_status(k) for k in OUTCOME_STATUSES}
+_EMPLOYED = {k: cirr_employed(v[1]) for k, v in OUTCOME_STATUSES.items()}
 
 
-def _half_year(dates: pd.Series) -> pd.Series:
+def cohort_of(dates):
+    """The cohort rule, written once: CIRR's half-year of the graduation date, 'YYYYH1' (1 January-30 June)
+    or 'YYYYH2' (1 July-31 December). A Series of dates gives a string Series (missing dates give <NA>);
+    one date gives one string."""
+    if not isinstance(dates, pd.Series):
+        d = pd.Timestamp(dates)
+        return f"{d.year}H{1 if d.month <= 6 else 2}"
     d = pd.to_datetime(dates)
     return d.dt.year.astype("Int64").astype("string") + "H" + (1 + (d.dt.month > 6).astype("Int64")).astype("string")
 
 
 def cohort_matches_graduation_date(df: pd.DataFrame) -> pd.Series:
-    derived = _half_year(df["graduation_date"])
+    derived = cohort_of(df["graduation_date"])
     cohort = df["cohort"].astype("string")
     well_formed = cohort.str.fullmatch(r"\d{4}H[12]").fillna(False).astype(bool)  # else the pattern rule reports it
     ok = ~well_formed | df["graduation_date"].isna() | (cohort == derived)

@@ -40,31 +40,60 @@ NACE_CATEGORIES = {
     "no_information": "no information",
 }
 
-# status: (description, CIRR code, NACE category, in-field: True / False / None)
-OUTCOME_STATUSES: dict[str, tuple[str, str, str, bool | None]] = {
-    "employed_full_time_in_field": ("Salaried full-time employee in the field of study", "1A", "employed_full_time", True),
-    "contract_full_time_in_field": ("Full-time contract in field", "1B", "employed_full_time", True),
-    "internship_or_fellowship_in_field": ("Full-time apprenticeship, internship or fellowship in field", "1B", "postgraduate_internship_or_fellowship", True),
-    "hired_by_school_in_field": ("Hired in field by the school itself", "1C", "employed_full_time", True),
-    "founded_company_in_field": ("Started a company or venture in field", "1D", "self_employed", True),
-    "part_time_or_freelance_in_field": ("Part-time, freelance or short-term work in field", "1E", "employed_part_time", True),
-    "hired_by_school_out_of_field": ("Hired by the school out of field", "2A", "employed_full_time", False),
-    "employed_full_time_out_of_field": ("Employed full-time out of field", "2B", "employed_full_time", False),
-    "employed_part_time_out_of_field": ("Employed part-time out of field", "2B", "employed_part_time", False),
-    "military_service": ("Serving in the military", "2B", "military", False),
-    "seeking_employment": ("Still seeking a job", "3A", "seeking_employment", None),
-    "continuing_education": ("Enrolled in further study (e.g. a PhD)", "3B", "continuing_education", None),
-    "seeking_continuing_education": ("Applying for further study", "3B", "seeking_continuing_education", None),
-    "volunteer_service": ("Volunteer service (e.g. Peace Corps)", "3B", "volunteer_service", None),
-    "not_seeking": ("Not seeking a job for personal reasons", "3B", "not_seeking", None),
-    "unknown": ("Outcome unknown (non-reporting)", "4", "no_information", None),
-    "excluded": ("Declared at enrolment no intent to seek an in-field job within 180 days, or not authorised to work", "excluded", "not_seeking", None),
+
+def cirr_in_field(cirr_category: str) -> bool | None:
+    """The in-field definition, written once: CIRR 1A-1E are employed in field (True), 2A/2B employed out of
+    field (False), every other category is not employed (None). The code table ``core_codes__cirr_category``
+    (column ``is_in_field``) carries it to SQL."""
+    return True if cirr_category.startswith("1") else False if cirr_category.startswith("2") else None
+
+
+def cirr_employed(cirr_category: str) -> bool:
+    """Employed at all (in or out of field): CIRR 1x and 2x."""
+    return cirr_in_field(cirr_category) is not None
+
+
+#: NACE categories counted as a career outcome (numerator of NACE's career outcomes rate): employment of
+#: any kind, service and continuing education. Code table column ``core_codes__nace_category.is_career_outcome``.
+CAREER_OUTCOME_NACE = ("employed_full_time", "employed_part_time", "self_employed",
+                       "postgraduate_internship_or_fellowship", "volunteer_service", "military",
+                       "continuing_education")
+
+# status: (description, CIRR code, NACE category)
+_STATUS_MAPPINGS: dict[str, tuple[str, str, str]] = {
+    "employed_full_time_in_field": ("Salaried full-time employee in the field of study", "1A", "employed_full_time"),
+    "contract_full_time_in_field": ("Full-time contract in field", "1B", "employed_full_time"),
+    "internship_or_fellowship_in_field": ("Full-time apprenticeship, internship or fellowship in field", "1B", "postgraduate_internship_or_fellowship"),
+    "hired_by_school_in_field": ("Hired in field by the school itself", "1C", "employed_full_time"),
+    "founded_company_in_field": ("Started a company or venture in field", "1D", "self_employed"),
+    "part_time_or_freelance_in_field": ("Part-time, freelance or short-term work in field", "1E", "employed_part_time"),
+    "hired_by_school_out_of_field": ("Hired by the school out of field", "2A", "employed_full_time"),
+    "employed_full_time_out_of_field": ("Employed full-time out of field", "2B", "employed_full_time"),
+    "employed_part_time_out_of_field": ("Employed part-time out of field", "2B", "employed_part_time"),
+    "military_service": ("Serving in the military", "2B", "military"),
+    "seeking_employment": ("Still seeking a job", "3A", "seeking_employment"),
+    "continuing_education": ("Enrolled in further study (e.g. a PhD)", "3B", "continuing_education"),
+    "seeking_continuing_education": ("Applying for further study", "3B", "seeking_continuing_education"),
+    "volunteer_service": ("Volunteer service (e.g. Peace Corps)", "3B", "volunteer_service"),
+    "not_seeking": ("Not seeking a job for personal reasons", "3B", "not_seeking"),
+    "unknown": ("Outcome unknown (non-reporting)", "4", "no_information"),
+    "excluded": ("Declared at enrolment no intent to seek an in-field job within 180 days, or not authorised to work", "excluded", "not_seeking"),
 }
+
+#: status: (description, CIRR code, NACE category, in-field: True / False / None); in-field from the CIRR code.
+OUTCOME_STATUSES: dict[str, tuple[str, str, str, bool | None]] = {
+    s: (d, cirr, nace, cirr_in_field(cirr)) for s, (d, cirr, nace) in _STATUS_MAPPINGS.items()}
+
+
+def in_field_of_status(status: str | None) -> bool | None:
+    """In field (True), out of field (False) or not employed (None) for an outcome status (None if unknown)."""
+    return OUTCOME_STATUSES[status][3] if status in OUTCOME_STATUSES else None
+
 
 #: Statuses counted as employed in field (CIRR 1A-1E).
 IN_FIELD_STATUSES = tuple(s for s, v in OUTCOME_STATUSES.items() if v[3] is True)
 #: Statuses counted as employed at all (CIRR 1x and 2x).
-EMPLOYED_STATUSES = tuple(s for s, v in OUTCOME_STATUSES.items() if v[1][0] in "12")
+EMPLOYED_STATUSES = tuple(s for s, v in OUTCOME_STATUSES.items() if cirr_employed(v[1]))
 
 
 def _v(name: str, description: str, codes: dict[str, str], mappings=None) -> Vocabulary:

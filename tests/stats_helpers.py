@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 import schemas  # noqa: F401
+from flows.models import write_code_tables
 from schemas.generate import ddl
 from schemas.model import TABLES
 from schemas.vocab import OUTCOME_STATUSES
@@ -54,6 +55,7 @@ def make_core(programs=(), records=(), earnings=(), wages=(), crosswalk=(), link
             con.register("_rows", df[list(TABLES[table].fields)])
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
             con.unregister("_rows")
+    write_code_tables(con)  # what the warehouse build writes beside the core tables
     return con
 
 

@@ -44,8 +44,10 @@ from flows.settings import relative
 from flows.sources import Source, register
 from flows.sources.snapshot_files import (SnapshotError, files_config, problem, quarantine_frame,
                                           quarantine_row, read_manifest, snapshot_file, snapshot_id)
+from schemas.checks import cohort_of
 from schemas.model import FIELDS, VOCABULARIES
 from schemas.tables.freecodecamp_2016 import RAW_FIELDS, SURVEY_COLUMNS
+from schemas.vocab import in_field_of_status
 
 SOURCE = "freecodecamp_2016"
 FILE_KIND = "freecodecamp_2016_responses"
@@ -141,7 +143,6 @@ def transform(snapshot_dir: Path, config: dict | None = None) -> dict[str, pd.Da
 
     cirr = VOCABULARIES["outcome_status"].mappings["cirr"]
     nace = VOCABULARIES["outcome_status"].mappings["nace"]
-    in_field = {"employed_full_time_in_field": True}
 
     outcomes, flags, quarantine = [], [], []
     seen_ids: dict[str, int] = {}
@@ -210,10 +211,10 @@ def transform(snapshot_dir: Path, config: dict | None = None) -> dict[str, pd.Da
         first_row.setdefault(slug, i)
         outcomes.append({
             "record_id": record_id, "person_key": None, "program_id": slug, "graduation_date": grad,
-            "cohort": f"{grad.year}H{1 if grad.month <= 6 else 2}", "graduation_year": grad.year,
+            "cohort": cohort_of(grad), "graduation_year": grad.year,
             "class_year": grad.year + (1 if grad.month >= 7 else 0),
             "outcome_status": status, "cirr_category": cirr[status], "nace_category": nace[status],
-            "is_in_field": in_field.get(status), "role_category": role,
+            "is_in_field": in_field_of_status(status), "role_category": role,
             "base_salary": salary, "salary_currency": "USD", "base_salary_usd": salary,
             "source_kind": "public_dataset", "collected_date": submitted.normalize(),
             "verification_level": "self_reported", "data_origin": SOURCE, "source_file": source_file,

@@ -36,9 +36,8 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
-from flows.stats.build import CAREER_NACE
 from schemas.tables.stats import CIRR_CATEGORIES, NACE_CATEGORIES, RATES, category_statuses, cirr_col, nace_col
-from schemas.vocab import OUTCOME_STATUSES
+from schemas.vocab import CAREER_OUTCOME_NACE, OUTCOME_STATUSES
 
 STATUSES = tuple(OUTCOME_STATUSES)
 SUBCOUNTS = ("in_field_90d", "in_field_180d", "days_known", "salary_reported", "uplift_known", "censored_90d",
@@ -66,7 +65,7 @@ FORMS: dict[str, np.ndarray] = {
     "employed_in_field_180d_count": _form(["in_field_180d"]),
     "employed_in_field_90d_denominator": _CIRR_DEN - _form(["censored_90d"]),
     "employed_in_field_180d_denominator": _CIRR_DEN - _form(["censored_180d"]),
-    "career_outcomes_count": _form(s for s in STATUSES if OUTCOME_STATUSES[s][2] in CAREER_NACE),
+    "career_outcomes_count": _form(s for s in STATUSES if OUTCOME_STATUSES[s][2] in CAREER_OUTCOME_NACE),
     "career_outcomes_denominator": _form(s for s in STATUSES if s != "unknown" and OUTCOME_STATUSES[s][2] != "not_seeking"),
     "days_to_job_start_count": _form(["days_known"]),
     "salary_reported_count": _form(["salary_reported"]),
@@ -763,8 +762,10 @@ def public_count_tables() -> tuple[str, ...]:
 def read_public(con, extra: dict | None = None, assumptions: dict | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """The public count tables of a warehouse (plus ``extra`` frames not written yet) and the program facts
     (with each program's evidence class, which the cross-program tables carry in their key)."""
+    from flows.models import ensure_code_tables
     from flows.stats.build import origin_class_sql
 
+    ensure_code_tables(con)
     have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     frames = {t: con.execute(f"SELECT * FROM {t}").df() for t in public_count_tables() + (PRIOR_TABLE, PEER_TABLE) if t in have}
     frames.update(extra or {})

@@ -1,7 +1,8 @@
 """Build every statistics out table from the core tables of an open DuckDB connection.
 
 Owns ``build_out_tables`` and the per-table steps it runs, in order:
-records (SQL, ``flows/sql/_stats_records.sql``) -> placement and salary per grain (one table
+records (SQL, ``flows/sql/stats/_stats_records.sql``) -> cells per grain (SQL, ``flows/sql/stats/_cells.sql``)
+-> placement and salary per grain (one table
 each) -> role wage benchmarks -> public earnings benchmarks -> program costs and ROI.
 Heavy aggregation is SQL (GROUP BY over records); intervals, quantile-rank look-ups and
 suppression run in Python per cell. Reads only ``core_*`` tables; writes only the out
@@ -23,15 +24,13 @@ from schemas.model import TABLES
 from schemas.tables.stats import GROUPINGS, METHOD_LABELS, PUBLISHED_NACE, RATES, UNKNOWN, cirr_col, nace_col, placement_table, salary_table
 from schemas.vocab import CIRR_CATEGORIES, NACE_CATEGORIES, NO_OUT_OF_FIELD_JOBS, ORIGIN_CLASS_OF, RATE_METHODS
 from flows.config import PUBLISHED_WINDOWS
+from flows.models import ensure_code_tables, register_code_frame
 from flows.stats import roi as roi_fn
 from flows.stats.intervals import median_ci_ranks, rate, wilson_interval
 from flows.stats.suppression import (cascade_suppression, complementary_suppression, suppressed_keys, low_coverage, low_knowledge_rate,
                                      min_cell_size, primary_suppression)
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-IN_FIELD_CODES = ("1A", "1B", "1C", "1D", "1E")
-CAREER_NACE = ("employed_full_time", "employed_part_time", "self_employed", "postgraduate_internship_or_fellowship",
-               "volunteer_service", "military", "continuing_education")
 #: Columns that count individuals in a population (cell sizes and denominators): published only when >= k.
 #: Rate numerators (e.g. employed_in_field_count in placement) are published with their rate: rate x
 #: denominator reveals them anyway, and the denominator is >= k (docs/METHODOLOGY.md, "Suppression").
@@ -77,26 +76,30 @@ def origin_class(data_origin: str | None, assumptions: dict) -> str | None:
 
 
 def origin_class_sql(assumptions: dict, col: str = "origin") -> str:
-    """SQL CASE giving the evidence class of ``col`` (NULL for an origin without a class)."""
+    """SQL giving the evidence class of the data origin ``col``: 'synthetic' for [reports] synthetic_data_origins,
+    else its class in the code table ``core_codes__data_origin`` (NULL for an origin without a class)."""
     synth = synthetic_origins(assumptions)
-    whens = ([f"WHEN {col} IN ({_q(synth)}) THEN 'synthetic'"] if synth else []) + [
-        f"WHEN {col} = '{o}' THEN '{c}'" for o, c in ORIGIN_CLASS_OF.items()]
-    return "CASE " + " ".join(whens) + " END"
+    # The code table as one map (an uncorrelated subquery: the column name never clashes with the table's).
+    lookup = ("(SELECT map_from_entries(list((data_origin, data_origin_class))) FROM core_codes__data_origin)"
+              f"[{col}]")
+    return f"CASE WHEN {col} IN ({_q(synth)}) THEN 'synthetic' ELSE {lookup} END" if synth else lookup
 
 
 def create_records_view(con: duckdb.DuckDBPyConnection, assumptions: dict) -> None:
     """The temp view ``_stats_records``: one row per record with the counted flags.
 
-    Raises ValueError naming the data origins without an evidence class (schemas/vocab.py ORIGIN_CLASS_OF):
-    their records would otherwise be pooled under an unknown class.
+    Raises ValueError naming the data origins without an evidence class (code table core_codes__data_origin,
+    from schemas/vocab.py ORIGIN_CLASS_OF): their records would otherwise be pooled under an unknown class.
     """
+    ensure_code_tables(con)
     win = ",\n           ".join(
         f"in_field AND (days_start <= {d} OR (days_start IS NULL AND days_collected <= {d})) AS in_field_{d}d,\n"
         f"           coalesce(cirr_category <> 'excluded' AND NOT in_field AND days_collected < {d}, false) AS censored_{d}d"
         for d in windows(assumptions))
-    sql = (SQL_DIR / "_stats_records.sql").read_text().format(
-        in_field_codes=_q(IN_FIELD_CODES), career_nace=_q(CAREER_NACE), windows=win,
-        salary_bound=roi_fn.salary_bound_sql(assumptions), origin_class=origin_class_sql(assumptions))
+    synth = synthetic_origins(assumptions)
+    sql = (SQL_DIR / "stats" / "_stats_records.sql").read_text().format(
+        windows=win, salary_bound=roi_fn.salary_bound_sql(assumptions),
+        synthetic_origins=_q(synth) if synth else "NULL")
     con.execute("CREATE OR REPLACE TEMP VIEW _stats_records AS " + sql)
     bad = con.execute("SELECT DISTINCT origin FROM _stats_records WHERE data_origin_class IS NULL").fetchall()
     if bad:
@@ -110,47 +113,12 @@ def _aggregate(con: duckdb.DuckDBPyConnection, assumptions: dict, grouping: str)
     where = "WHERE role_category IS NOT NULL" if grouping == "role" else ""
     dim_sql = ", ".join(dims)
     dim_select = ", ".join(f"coalesce({d}, '{UNKNOWN}') AS {d}" if d in TEXT_DIMENSIONS else d for d in dims)
-    cirr = ",\n".join(f"count(*) FILTER (WHERE cirr_category = '{c}') AS {cirr_col(c)}" for c in CIRR_CATEGORIES)
-    nace = ",\n".join(f"count(*) FILTER (WHERE nace_category = '{c}') AS {nace_col(c)}" for c in NACE_CATEGORIES)
+    cirr = ",\n           ".join(f"count(*) FILTER (WHERE cirr_category = '{c}') AS {cirr_col(c)}" for c in CIRR_CATEGORIES)
+    nace = ",\n           ".join(f"count(*) FILTER (WHERE nace_category = '{c}') AS {nace_col(c)}" for c in NACE_CATEGORIES)
     d90, d180 = windows(assumptions)[:2]
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _cells AS
-        WITH cells AS (
-            SELECT {dim_select},
-                   count(*) AS graduates,
-                   count(*) FILTER (WHERE known) AS graduates_known_outcome,
-                   count(*) FILTER (WHERE excluded) AS graduates_excluded,
-                   count(*) FILTER (WHERE NOT excluded) AS cirr_denominator,
-                   {cirr},
-                   {nace},
-                   count(*) FILTER (WHERE in_field) AS employed_in_field_count,
-                   count(*) FILTER (WHERE in_field_{d90}d) AS employed_in_field_90d_count,
-                   count(*) FILTER (WHERE in_field_{d180}d) AS employed_in_field_180d_count,
-                   count(*) FILTER (WHERE NOT excluded AND NOT censored_{d90}d) AS employed_in_field_90d_denominator,
-                   count(*) FILTER (WHERE NOT excluded AND NOT censored_{d180}d) AS employed_in_field_180d_denominator,
-                   count(*) FILTER (WHERE career_outcome AND career_denominator) AS career_outcomes_count,
-                   count(*) FILTER (WHERE career_denominator) AS career_outcomes_denominator,
-                   count(*) FILTER (WHERE continuing_education) AS continuing_education_count,
-                   count(in_field_days_start) AS days_to_job_start_count,
-                   quantile_cont(in_field_days_start, 0.5) AS median_days_to_job_start,
-                   avg(self_reported::INTEGER) AS self_reported_share,
-                   bool_or(origin IN ({_q(NO_OUT_OF_FIELD_JOBS)})) AS career_outcomes_rate_is_lower_bound,
-                   min(data_origin_class) AS _evidence_class,
-                   count(salary_usd) AS salary_reported_count,
-                   quantile_cont(salary_usd, 0.25) AS salary_p25_usd,
-                   quantile_cont(salary_usd, 0.5) AS median_base_salary_usd,
-                   quantile_cont(salary_usd, 0.75) AS salary_p75_usd,
-                   avg(salary_usd) AS salary_mean_usd,
-                   list_sort(list(salary_usd) FILTER (WHERE salary_usd IS NOT NULL)) AS salaries,
-                   count(salary_prior_usd) AS salary_uplift_count,
-                   quantile_cont(salary_usd - salary_prior_usd, 0.5) AS median_salary_uplift_usd,
-                   quantile_cont(salary_usd / salary_prior_usd, 0.5)
-                       FILTER (WHERE salary_prior_usd > 0) AS median_salary_uplift_ratio
-            FROM _stats_records {where}
-            GROUP BY ALL
-        )
-        SELECT * FROM cells ORDER BY {dim_sql}
-    """)
+    con.execute((SQL_DIR / "stats" / "_cells.sql").read_text().format(
+        dimensions=dim_select, dimension_names=dim_sql, where=where, cirr_counts=cirr, nace_counts=nace,
+        d90=d90, d180=d180, in_field_only_origins=_q(NO_OUT_OF_FIELD_JOBS)))
     # Order-statistic interval of the median: ranks depend on n only, so look them up per distinct n.
     conf = confidence(assumptions)
     ns = [r[0] for r in con.execute("SELECT DISTINCT salary_reported_count FROM _cells").fetchall()]
@@ -372,12 +340,13 @@ def public_earnings_benchmarks(con: duckdb.DuckDBPyConnection, placement: pd.Dat
     return df[list(TABLES["out_benchmarks__program_public_earnings"].fields)]
 
 
-def baseline_case_sql(assumptions: dict, degree_col: str = "prior_degree") -> str:
-    """SQL CASE giving the configured counterfactual baseline salary of a prior degree."""
+def register_baselines(con: duckdb.DuckDBPyConnection, assumptions: dict) -> str:
+    """The configured counterfactual baseline salaries ([roi.baseline_salary_usd]) as the run-time code table
+    ``_codes__roi_baseline_salary`` (prior_degree, baseline_salary_usd; 'unknown' for any other degree)."""
     base = assumptions["roi"]["baseline_salary_usd"]
-    whens = " ".join(f"WHEN {degree_col} = '{d}' THEN {float(v)}" for d, v in base.items()
-                     if d not in ("source", "unknown"))
-    return f"CASE {whens} ELSE {float(base['unknown'])} END"
+    rows = [(d, float(v)) for d, v in base.items() if d != "source"]
+    return register_code_frame(con, "_codes__roi_baseline_salary",
+                               pd.DataFrame(rows, columns=["prior_degree", "baseline_salary_usd"]))
 
 
 def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, placement: pd.DataFrame,
@@ -385,13 +354,20 @@ def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, place
     """Per program: costs, counterfactual, expected earnings, payback, NPV, debt ratios."""
     roi = assumptions["roi"]
     k = min_cell_size(assumptions)
+    baselines = register_baselines(con, assumptions)
     progs = con.execute(f"""
-        WITH counterfactual AS (
+        WITH baseline AS (   -- the configured baseline of the record's prior degree, else of 'unknown'
+            SELECT r.program_id, r.prior_salary_usd, r.is_salary_outlier,
+                   coalesce(b.baseline_salary_usd,
+                            (SELECT baseline_salary_usd FROM {baselines} WHERE prior_degree = 'unknown')) AS baseline_salary_usd
+            FROM _stats_records r LEFT JOIN {baselines} b USING (prior_degree)
+        ),
+        counterfactual AS (
             SELECT program_id,
-                   quantile_cont(coalesce(prior_salary_usd, {baseline_case_sql(assumptions)}), 0.5) AS counterfactual_salary_usd,
+                   quantile_cont(coalesce(prior_salary_usd, baseline_salary_usd), 0.5) AS counterfactual_salary_usd,
                    avg((prior_salary_usd IS NOT NULL)::INTEGER) AS prior_salary_known_share,
                    count(*) FILTER (WHERE is_salary_outlier) AS salary_outliers_count
-            FROM _stats_records GROUP BY program_id
+            FROM baseline GROUP BY program_id
         )
         SELECT p.program_id, p.pathway, p.modality, p.pacing, p.duration_months, p.tuition_fees_usd,
                p.country_code, p.state_code, c.counterfactual_salary_usd, c.prior_salary_known_share,
@@ -399,6 +375,7 @@ def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, place
         FROM core_programs__programs p LEFT JOIN counterfactual c USING (program_id)
         ORDER BY p.program_id
     """).df()
+    con.unregister(baselines)
     pl = placement[
         ["program_id", "graduates", "employed_in_field_180d_rate", "is_suppressed", "suppression_reason", "is_low_coverage"]]
     sa = salary[

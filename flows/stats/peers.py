@@ -139,7 +139,7 @@ def _band_sql(col: str, edges) -> str:
 
 
 def _records_sql(con: duckdb.DuckDBPyConnection, assumptions: dict) -> None:
-    """The statistics records view (flows/sql/_stats_records.sql) with the ROI window's in-field flag."""
+    """The statistics records view (flows/sql/stats/_stats_records.sql) with the ROI window's in-field flag."""
     from flows.stats.build import create_records_view
 
     stats = dict(assumptions.get("stats", {}))
@@ -184,6 +184,7 @@ def peer_groups_frame(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.D
     withheld. The groups inside a group under k (its fields, its experience bands) are under k too and get
     no row: they would publish nothing, and every row is a cell the disclosure step must protect.
     """
+    from flows.models import register_code_frame
     from flows.stats.build import origin_class_sql
 
     k = min_cell_size(assumptions)
@@ -191,20 +192,23 @@ def peer_groups_frame(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.D
     min_peers = int(peers_cfg.get("min_peers", k))
     groups, edges = peers_cfg["degree_groups"], peers_cfg["experience_band_edges"]
     cols = list(_table_fields())
-    group_case = "CASE " + " ".join(f"WHEN r.prior_degree = '{d}' THEN '{g}'" for d, g in groups.items()) + " END"
+    degree_groups = register_code_frame(con, "_codes__peer_degree_group", pd.DataFrame(
+        list(groups.items()), columns=["prior_degree", "degree_group"], dtype="string"))
     _records_sql(con, assumptions)
     try:
         recs = con.execute(f"""
-            SELECT r.program_id, {group_case} AS degree, r.prior_field AS field,
+            SELECT r.program_id, g.degree_group AS degree, r.prior_field AS field,
                    {_band_sql('o.years_experience', edges)} AS band,
                    coalesce(r.in_field_{ROI_WINDOW_DAYS}d, false) AS in_field,
                    CASE WHEN r.in_field_{ROI_WINDOW_DAYS}d THEN r.salary_usd END AS salary,
                    NOT r.known AS unknown
             FROM _stats_records r JOIN core_outcomes__graduate_outcomes o USING (record_id)
+            LEFT JOIN {degree_groups} g ON g.prior_degree = r.prior_degree
             WHERE NOT r.excluded
         """).df()
     finally:
         con.execute("DROP VIEW IF EXISTS _stats_records")
+        con.unregister(degree_groups)
     facts = con.execute(f"SELECT program_id, data_origin, {origin_class_sql(assumptions, 'data_origin')} AS cls "
                         "FROM core_programs__programs").df().set_index("program_id")
     rows = []
@@ -266,8 +270,10 @@ def public_peer_groups_frame(con: duckdb.DuckDBPyConnection, assumptions: dict) 
     """One 'all_completers' row per real public program whose cost row has published earnings: the source,
     horizon and cohort that ``out_roi__public_program_costs`` uses, with the publisher's p25 / median / p75
     (constant dollars) and its count of completers with earnings. Already public figures: nothing to protect."""
+    from flows.models import ensure_code_tables
     from flows.stats.build import origin_class_sql
 
+    ensure_code_tables(con)
     cols = list(_table_fields())
     have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     if not {"out_roi__public_program_costs", "core_public__program_outcomes"} <= have:
@@ -404,8 +410,10 @@ def choose_level(rows: dict, person: dict, levels) -> tuple[str | None, dict | N
 def program_facts(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.DataFrame:
     """Cost facts of every program with a peer row: its own tuition and length, else (real public programs)
     those of out_roi__public_program_costs (assumed or curated tuition and study years)."""
+    from flows.models import ensure_code_tables
     from flows.stats.build import origin_class_sql
 
+    ensure_code_tables(con)
     have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     pub = ("LEFT JOIN out_roi__public_program_costs pc USING (program_id)" if "out_roi__public_program_costs" in have
            else "LEFT JOIN (SELECT NULL::VARCHAR AS program_id, NULL::DOUBLE AS tuition_total_usd, NULL::DOUBLE AS study_years) pc USING (program_id)")

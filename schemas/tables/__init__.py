@@ -12,3 +12,4 @@ from schemas.tables import stats  # noqa: F401
 from schemas.tables import reports  # noqa: F401
 from schemas.tables import answers  # noqa: F401
 from schemas.tables import peers  # noqa: F401
+from schemas.tables import codes  # noqa: F401  (last: its tables reuse fields of the others)
