@@ -12,7 +12,6 @@ legend), ``roi_records`` (the JSON form) and ``FIELDS`` (the meaning of every co
 from __future__ import annotations
 
 import math
-from statistics import NormalDist
 
 import duckdb
 import numpy as np
@@ -20,7 +19,7 @@ import pandas as pd
 
 from flows.config import load_config
 from flows.stats import roi as roi_fn
-from flows.stats.intervals import wilson_interval
+from flows.stats.intervals import wilson_interval, z_for
 from flows.stats.suppression import min_cell_size
 
 #: Days after graduation by which an in-field job counts, as in out_roi__program_costs
@@ -117,10 +116,8 @@ def payback_interval(in_field: int, n: int, reporters: int, repaid: int, z: floa
 
 
 def z_of(confidence: float) -> float:
-    """Two-sided normal quantile of a confidence level (0.95 -> 1.959964)."""
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
-    return NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+    """Two-sided normal quantile of a confidence level (0.95 -> 1.959964): ``intervals.z_for``."""
+    return z_for(confidence)
 
 
 def experience_band(years: float | None, edges) -> str | None:

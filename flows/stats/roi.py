@@ -26,20 +26,25 @@ def monthly_payment(principal, annual_rate, term_years):
 
     r = annual_rate / 12, n = round(12 · term_years). A zero rate gives P / n; zero principal 0.
     """
-    p, rate, term = (np.asarray(v, dtype=float) for v in (principal, annual_rate, term_years))
-    if np.any(p < 0) or np.any(rate < 0) or np.any(term <= 0):
+    p, rate, term = np.asarray(principal, dtype=float), np.asarray(annual_rate, dtype=float), np.asarray(term_years, dtype=float)
+    if (p < 0).any() or (rate < 0).any() or (term <= 0).any():
         raise ValueError(f"monthly_payment: need principal >= 0, rate >= 0, term > 0; got {principal}, {annual_rate}, {term_years}")
     n = np.round(12 * term)
     r = rate / 12.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        level = p * r / (1.0 - (1.0 + r) ** (-n))
+    level = p * r / np.where(r == 0, 1.0, 1.0 - (1.0 + r) ** (-n))
     return _out(np.where(p == 0, 0.0, np.where(r == 0, p / n, level)))
 
 
 def total_interest(principal, annual_rate, term_years):
     """Interest paid over the whole term: payment · n - principal. Vectorised."""
+    return loan_schedule(principal, annual_rate, term_years)[1]
+
+
+def loan_schedule(principal, annual_rate, term_years):
+    """(monthly payment, interest over the term) of a fully amortising loan. Vectorised."""
+    payment = monthly_payment(principal, annual_rate, term_years)
     n = np.round(12 * np.asarray(term_years, dtype=float))
-    return _out(np.asarray(monthly_payment(principal, annual_rate, term_years)) * n - np.asarray(principal, dtype=float))
+    return payment, _out(np.asarray(payment) * n - np.asarray(principal, dtype=float))
 
 
 def expected_salary(in_field_share, in_field_salary_usd, counterfactual_usd):
@@ -60,10 +65,9 @@ def expected_gain(in_field_share, in_field_salary_usd, counterfactual_usd):
 
 
 def payment_to_income_share(monthly_payment_usd, annual_earnings_usd):
-    """Monthly loan payment / monthly earnings (annual / 12); NaN where earnings are 0 or missing. Vectorised."""
-    pay, earn = (np.asarray(v, dtype=float) for v in (monthly_payment_usd, annual_earnings_usd))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _out(np.where(earn != 0, pay / (earn / 12.0), np.nan))
+    """Monthly loan payment / monthly earnings (annual / 12); NaN where earnings are 0. Vectorised."""
+    pay, earn = np.asarray(monthly_payment_usd, dtype=float), np.asarray(annual_earnings_usd, dtype=float)
+    return _out(np.where(earn != 0, pay / (np.where(earn != 0, earn, 12.0) / 12.0), np.nan))
 
 
 @dataclass(frozen=True)
@@ -170,8 +174,7 @@ def program_costs(tuition_fees_usd: float, duration_months: float, modality: str
     rate = float(roi["loan_rate"] if loan_rate is None else loan_rate)
     financed = tuition * float(roi["financed_share"])
     term = float(roi["loan_term_years"])
-    payment = monthly_payment(financed, rate, term)
-    interest = total_interest(financed, rate, term)
+    payment, interest = loan_schedule(financed, rate, term)
     return Costs(tuition, living, forgone, financed, interest, payment, stipend, waived)
 
 
@@ -198,18 +201,17 @@ def npv(horizon_years: int, study_years, upfront_cost_usd, annual_gain_usd, annu
     + annual_gain · (1 - s_t)                (earnings gain once graduated)
     - annual_loan_interest · w_t             (interest, spread over the repayment years after study:
                                               w_t = overlap of year t with [study_years, study_years + term))
-    discounted by (1 + discount_rate)^-t. Study of zero length puts the cost in year 0.
+    discounted by (1 + discount_rate)^-t. Study of zero length puts the cost in year 0. The years are
+    summed in order (a running sum), as the formula reads.
     """
-    d, cost, gain, interest, term, rate = (np.asarray(v, dtype=float) for v in (
+    d, cost, gain, interest, term, rate = (np.asarray(v, dtype=float)[..., None] for v in (
         study_years, upfront_cost_usd, annual_gain_usd, annual_loan_interest_usd, loan_term_years, discount_rate))
-    total = np.zeros(np.broadcast_shapes(d.shape, cost.shape, gain.shape, interest.shape, term.shape, rate.shape))
-    safe_d = np.where(d > 0, d, 1.0)
-    for t in range(int(horizon_years)):  # years in order, as the formula reads (same float sums as by hand)
-        s = np.minimum(np.maximum(d - t, 0.0), 1.0)
-        w = np.maximum(0.0, np.minimum(t + 1.0, d + term) - np.maximum(float(t), d))
-        flow = gain * (1.0 - s) - interest * w
-        flow = flow - np.where(d > 0, cost / safe_d * s, cost if t == 0 else 0.0)
-        total = total + flow / (1.0 + rate) ** t
+    t = np.arange(int(horizon_years), dtype=float)  # the last axis: years
+    s = np.minimum(np.maximum(d - t, 0.0), 1.0)
+    w = np.maximum(0.0, np.minimum(t + 1.0, d + term) - np.maximum(t, d))
+    study_cost = np.where(d > 0, cost / np.where(d > 0, d, 1.0) * s, np.where(t == 0, cost, 0.0))
+    present = (gain * (1.0 - s) - interest * w - study_cost) / (1.0 + rate) ** t
+    total = np.cumsum(present, axis=-1)[..., -1] if t.size else np.zeros(present.shape[:-1])
     return _out(total)
 
 

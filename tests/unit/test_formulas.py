@@ -34,6 +34,13 @@ def test_total_interest_by_hand():
     assert R.total_interest(np.array([10_000, 1_200]), np.array([0.06, 0.0]), 10) == pytest.approx([3322.46, 0.0], abs=0.01)
 
 
+def test_loan_schedule_is_payment_and_interest():
+    payment, interest = R.loan_schedule(10_000, 0.06, 10)
+    assert payment == pytest.approx(111.0205, abs=1e-4) and interest == pytest.approx(3322.46, abs=0.01)
+    payments, interests = R.loan_schedule(np.array([10_000.0, 0.0]), 0.06, 10)
+    assert list(interests) == pytest.approx([3322.46, 0.0], abs=0.01) and payments[1] == 0.0
+
+
 def test_expected_salary_and_gain_by_hand():
     # 80 % in field at 100,000, the others at their counterfactual 50,000: 80,000 + 10,000
     assert R.expected_salary(0.8, 100_000, 50_000) == 90_000.0
