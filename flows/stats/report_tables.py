@@ -104,16 +104,18 @@ def roi_sensitivity(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Dat
     rows = []
     for r in progs.itertuples(index=False):
         cf, p_in, years = float(r.counterfactual_salary_usd), float(r.employed_in_field_180d_rate), float(r.duration_months) / 12.0
+        salaries = float(r.median_base_salary_usd) * np.asarray(grid["salary_factors"], dtype=float)
+        gains = roi_fn.expected_gain(p_in, salaries, cf)
         for loan_rate in grid["loan_rates"]:
             costs = roi_fn.program_costs(r.tuition_fees_usd, r.duration_months, r.modality, r.pacing, cf, roi,
                                          loan_rate=loan_rate, pathway=r.pathway)
-            for factor in grid["salary_factors"]:
-                salary = float(r.median_base_salary_usd) * factor
-                gain = roi_fn.expected_gain(p_in, salary, cf)
+            paybacks = roi_fn.payback_years(costs.total_usd, gains)  # every salary scenario at once
+            npvs = roi_fn.npv_from_costs(costs, 10, years, gains, roi)
+            for i, factor in enumerate(grid["salary_factors"]):
                 rows.append(dict(program_id=r.program_id, salary_scenario_factor=factor, loan_rate=loan_rate,
-                                 scenario_salary_usd=salary, total_cost_usd=costs.total_usd, annual_gain_usd=gain,
-                                 payback_years=roi_fn.finite_or_none(roi_fn.payback_years(costs.total_usd, gain)),
-                                 npv_10y_usd=roi_fn.npv_from_costs(costs, 10, years, gain, roi)))
+                                 scenario_salary_usd=float(salaries[i]), total_cost_usd=costs.total_usd,
+                                 annual_gain_usd=float(gains[i]), payback_years=roi_fn.finite_or_none(paybacks[i]),
+                                 npv_10y_usd=float(npvs[i])))
     cols = list(TABLES["out_reports__roi_sensitivity"].fields)
     return pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
 

@@ -215,9 +215,9 @@ def npv(horizon_years: int, study_years, upfront_cost_usd, annual_gain_usd, annu
     return _out(total)
 
 
-def npv_from_costs(costs: Costs, horizon_years: int, study_years: float, annual_gain_usd: float, roi: dict,
+def npv_from_costs(costs: Costs, horizon_years: int, study_years: float, annual_gain_usd, roi: dict,
                    discount_rate: float | None = None) -> float:
-    """``npv`` of one program's cost components (interest spread evenly over the loan term)."""
+    """``npv`` of one program's cost components (interest spread evenly over the loan term); gains may be an array."""
     term = float(roi["loan_term_years"])
     upfront = costs.tuition_fees_usd + costs.living_relocation_usd + costs.forgone_earnings_usd
     r = float(roi["discount_rate"] if discount_rate is None else discount_rate)

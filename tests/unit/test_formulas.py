@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from flows.stats import roi as R
@@ -98,3 +99,33 @@ def test_program_costs_uses_the_loan_formulas():
     assert c.monthly_loan_payment_usd == pytest.approx(111.0205, abs=1e-4)
     assert c.loan_interest_usd == pytest.approx(3322.46, abs=0.01)
     assert c.total_usd == pytest.approx(10_000 + 3322.46, abs=0.01)  # part time: nothing forgone
+
+
+def test_sensitivity_grid_is_the_scalar_formulas_per_scenario():
+    import duckdb
+
+    from flows.config import load_assumptions
+    from flows.stats.report_tables import roi_sensitivity
+
+    a = load_assumptions()
+    con = duckdb.connect()
+    con.execute("""CREATE TABLE out_roi__program_costs AS SELECT * FROM (VALUES
+        ('p1', 'masters', 'in_person', 'full_time', 24.0, 40000.0, 60000.0, 0.8, 90000.0, false, 1.0),
+        ('p2', 'bootcamp', 'online', 'part_time', 6.0, 12000.0, 45000.0, 0.5, 70000.0, false, 1.0),
+        ('p3', 'masters', 'online', 'part_time', 24.0, 20000.0, 50000.0, 0.9, 80000.0, true, 1.0))
+        t(program_id, pathway, modality, pacing, duration_months, tuition_fees_usd, counterfactual_salary_usd,
+          employed_in_field_180d_rate, median_base_salary_usd, is_suppressed, total_cost_usd)""")
+    df = roi_sensitivity(con, a)
+    factors, rates = a["reports"]["sensitivity_salary_factors"], sorted(set(a["reports"]["sensitivity_loan_rates"]) | {a["roi"]["loan_rate"]})
+    assert len(df) == 2 * len(factors) * len(rates) and set(df["program_id"]) == {"p1", "p2"}  # p3 is suppressed
+    roi = a["roi"]
+    for r in df.itertuples():
+        q, s, cf, months, tuition, mod, pace, path = {
+            "p1": (0.8, 90000.0, 60000.0, 24.0, 40000.0, "in_person", "full_time", "masters"),
+            "p2": (0.5, 70000.0, 45000.0, 6.0, 12000.0, "online", "part_time", "bootcamp")}[r.program_id]
+        costs = R.program_costs(tuition, months, mod, pace, cf, roi, loan_rate=r.loan_rate, pathway=path)
+        gain = q * s * r.salary_scenario_factor + (1 - q) * cf - cf
+        assert r.annual_gain_usd == pytest.approx(gain) and r.total_cost_usd == pytest.approx(costs.total_usd)
+        assert r.npv_10y_usd == R.npv_from_costs(costs, 10, months / 12.0, float(r.annual_gain_usd), roi)
+        want = R.payback_years(costs.total_usd, r.annual_gain_usd)
+        assert (pd.isna(r.payback_years) and not math.isfinite(want)) or r.payback_years == pytest.approx(want)
