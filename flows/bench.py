@@ -395,7 +395,7 @@ def orchestration_probe(curated: Path, env: dict) -> dict:
 
 def orchestration(workdir: Path, records: int, programs: int) -> dict:
     """The small refresh probed with its temporary server, then against a running server; trivial flows too."""
-    from flows import synthetic
+    from devtools import synthetic
 
     curated = workdir / f"small-{records}" / "curated"
     if not (curated / "synthetic_programs.csv").exists():
@@ -466,7 +466,7 @@ def main(argv: list[str] | None = None) -> dict:
             print_orchestration(figures)
         return figures
 
-    from flows import synthetic
+    from devtools import synthetic
 
     data_dir = args.workdir / f"records-{args.records}"
     curated = data_dir / "curated"

@@ -202,11 +202,13 @@ def validate(
 
 @app.command()
 def docs() -> None:
-    """Regenerate docs/data_dictionary.md (and the curated template) from schemas/."""
+    """Regenerate docs/data_dictionary.md (and the curated template) from schemas/, docs/configuration.md from flows/config.py."""
+    from flows.config import write_reference
     from schemas.generate import write_data_dictionary, write_template
 
     typer.echo(f"wrote {write_data_dictionary()}")
     typer.echo(f"wrote {write_template()}")
+    typer.echo(f"wrote {write_reference()}")
 
 
 # --------------------------------------------------------------------------- researcher access

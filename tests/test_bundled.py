@@ -8,7 +8,7 @@ import pytest
 import schemas
 from flows.config import load_assumptions
 from flows.refresh import refresh
-from flows.synthetic import MISTAKES
+from devtools.synthetic import MISTAKES
 
 pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import schemas  # noqa: F401
+from flows.config import check_assumptions, load_assumptions
 from flows.stats import audit as au
 from schemas.model import TABLES
 from schemas.tables.stats import RATES, cirr_col, nace_col
@@ -155,6 +156,7 @@ def test_property_random_small_programs_pass_the_audit_after_suppression(program
 
 
 def test_protection_width_setting():
-    assert au.protection_width({}) == au.DEFAULT_PROTECTION_WIDTH
+    a = load_assumptions()
+    assert au.protection_width(a) == au.DEFAULT_PROTECTION_WIDTH == a["suppression"]["protection_width"]
     with pytest.raises(ValueError):
-        au.protection_width({"suppression": {"protection_width": 0}})
+        check_assumptions({**a, "suppression": {**a["suppression"], "protection_width": 0}})

@@ -96,7 +96,7 @@ def test_payback_and_npv_worked_example():
 
 
 def test_program_costs_components():
-    roi = {"forgone_share": {"full_time": 1.0, "part_time": 0.0, "self_paced": 0.0}, "relocation_usd": 2000.0,
+    roi = {"forgone_share": {"full_time": 1.0, "part_time": 0.0, "self_paced": 0.0}, "relocation_usd": 2000.0, "pathway_funding": {},
            "extra_living_usd_per_year": 1200.0, "loan_rate": 0.06, "financed_share": 0.5, "loan_term_years": 10}
     c = R.program_costs(20_000, 12, "in_person", "full_time", 50_000, roi)
     assert c.living_relocation_usd == 3200 and c.forgone_earnings_usd == 50_000 and c.financed_usd == 10_000
@@ -113,5 +113,6 @@ def test_salary_bound_sql_by_data_origin():
     con = duckdb.connect()
     got = con.execute(f"SELECT o, {sql} FROM (VALUES ('curated'), ('freecodecamp_2016'), ('o''brien')) t(o) ORDER BY o").fetchall()
     assert got == [("curated", 1_000_000.0), ("freecodecamp_2016", 250_000.0), ("o'brien", 5.0)]
-    assert R.salary_bound_sql({}) == "'infinity'::DOUBLE"  # no bound configured: nothing is set aside
+    no_bound = {"salary_plausibility": {"max_base_salary_usd": math.inf, "max_base_salary_usd_by_origin": {}}}
+    assert R.salary_bound_sql(no_bound) == "'infinity'::DOUBLE"  # no bound configured (inf): nothing is set aside
     assert R.max_base_salary_usd(a, "freecodecamp_2016") == 250_000 and R.max_base_salary_usd(a, "curated") == 1_000_000

@@ -1,4 +1,4 @@
-"""Tests of the seeded synthetic curated-data generator (flows/synthetic.py)."""
+"""Tests of the seeded synthetic curated-data generator (devtools/synthetic.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import schemas  # noqa: F401  (fills the registries)
-from flows import synthetic
+from devtools import synthetic
 from flows.curated import SPECS
 from schemas.checks import RULES
 from schemas.generate import build_model
@@ -296,7 +296,7 @@ def test_bundled_sample_is_what_the_generator_writes(tmp_path):
     paths["mistakes"] = synthetic.write_mistakes_file(tmp_path, paths["programs"])
     assert sorted(p.name for p in bundled.glob("synthetic_*")) == sorted(p.name for p in paths.values())
     for p in paths.values():
-        stale = f"{p.name} is stale: run python -m flows.synthetic --with-mistakes"
+        stale = f"{p.name} is stale: run python -m devtools.synthetic --with-mistakes"
         if p.suffix == ".xlsx":  # deflate output may differ between zlib builds: compare cells
             pd.testing.assert_frame_equal(read_any(p), read_any(bundled / p.name), obj=stale)
         else:

@@ -30,7 +30,7 @@ def build_warehouse(workdir: Path, n_programs: int | None = None, n_records: int
     """A warehouse of the bundled data; with ``n_programs`` / ``n_records``: of generated curated files instead."""
     curated_args: list[str] = []
     if n_programs is not None or n_records is not None:
-        from flows import synthetic
+        from devtools import synthetic
 
         curated = workdir / "curated"
         synthetic.generate(curated, n_records=n_records or 20000, n_programs=n_programs or 500, formats=("csv",))

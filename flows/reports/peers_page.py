@@ -57,7 +57,7 @@ def formula_assumptions(assumptions: dict) -> dict:
     input bounds of `outcomes roi` and the vocabularies of its choices."""
     from schemas.model import VOCABULARIES
 
-    confidence = float(assumptions.get("stats", {}).get("confidence", 0.95))
+    confidence = float(assumptions["stats"]["confidence"])
     peers = assumptions["peers"]
     return {
         "source": ASSUMPTIONS_SOURCE,
@@ -67,7 +67,7 @@ def formula_assumptions(assumptions: dict) -> dict:
         "roi": assumptions["roi"],
         "peers": {"levels": list(peers["levels"]), "degree_groups": dict(peers["degree_groups"]),
                   "experience_band_edges": list(peers["experience_band_edges"]),
-                  "max_years_experience": float(peers.get("max_years_experience", 60))},
+                  "max_years_experience": float(peers["max_years_experience"])},
         "max_salary_usd": roi_fn.max_base_salary_usd(assumptions),
         "degrees": {c: d for c, d in VOCABULARIES["prior_degree"].codes.items() if c != "unknown"},
         "fields": {c: d for c, d in VOCABULARIES["prior_field"].codes.items() if c != "unknown"},

@@ -21,6 +21,7 @@ import pandas as pd
 import schemas  # noqa: F401  (fills the registries)
 from schemas.model import TABLES, VOCABULARIES
 from flows import settings
+from flows.config import check_section
 from flows.sources.config import source_config
 from flows.stats import public_roi as pr
 from flows.stats.build import _write
@@ -62,19 +63,15 @@ def _more(x) -> str:
 
 
 def public_roi_settings(assumptions: dict) -> dict:
-    """``[public_roi]``, checked: every study length a number in (0, 10], a non-empty selection caveat, the files named."""
-    cfg = dict(assumptions.get("public_roi", {}))
-    if not cfg:
-        raise ValueError("assumptions: [public_roi] is missing (flows/assumptions.toml)")
-    for key in ("tuition_file", "tuition_source", "selection_caveat", "study_years"):
-        if not cfg.get(key):
-            raise ValueError(f"assumptions: public_roi.{key} is missing or empty")
-    for level, years in cfg["study_years"].items():
+    """``[public_roi]`` (types and ranges checked when the assumptions are loaded), its study lengths' credential
+    levels checked against the vocabulary."""
+    cfg = check_section("public_roi", assumptions["public_roi"])
+    if not cfg["study_years"]:
+        raise ValueError("assumptions: public_roi.study_years is empty")
+    for level in cfg["study_years"]:
         if level not in VOCABULARIES["credential_level"].codes:
             raise ValueError(f"assumptions: public_roi.study_years.{level}: unknown credential level "
                              f"(one of {', '.join(VOCABULARIES['credential_level'].codes)})")
-        if isinstance(years, bool) or not isinstance(years, (int, float)) or not 0 < years <= 10:
-            raise ValueError(f"assumptions: public_roi.study_years.{level} = {years!r} must be a number in (0, 10]")
     return cfg
 
 
@@ -86,11 +83,11 @@ def cip_family_sql(prefixes: list[str], col: str = "cip_code") -> str:
 
 
 def cip_prefixes() -> list[str]:
-    return [str(p) for p in source_config("public_programs").get("program_cip_prefixes", ["11", "27.05", "30.70", "30.08"])]
+    return [str(p) for p in source_config("public_programs")["program_cip_prefixes"]]
 
 
 def constant_year() -> int:
-    return int(source_config("public_programs").get("constant_dollar_year", 2023))
+    return int(source_config("public_programs")["constant_dollar_year"])
 
 
 def cpi_table(con: duckdb.DuckDBPyConnection) -> dict[int, float]:
@@ -127,8 +124,8 @@ def field_premium_frame(con: duckdb.DuckDBPyConnection, cfg: dict, cpi: dict[int
     caveat = cfg["selection_caveat"]
     cols = list(TABLES["out_public__field_premium"].fields)
     rows = []
-    fields = dict(cfg.get("ncses_fields", {}))
-    tables = [str(t) for t in cfg.get("ncses_premium_tables", [])]
+    fields = dict(cfg["ncses_fields"])
+    tables = [str(t) for t in cfg["ncses_premium_tables"]]
     if fields and tables:
         df = con.execute(f"""
             SELECT ncses_table_id, survey_name, survey_year, dollar_year, ncses_degree_level, field_code, field_label,
@@ -156,7 +153,7 @@ def field_premium_frame(con: duckdb.DuckDBPyConnection, cfg: dict, cpi: dict[int
                                             f"{'salary' if 'salary' in gr.ncses_indicator else 'earnings'} of employed "
                                             "recent graduates by highest degree",
                              "selection_caveat": caveat})
-    majors = {str(k): v for k, v in (cfg.get("fivethirtyeight_majors") or {}).items()}
+    majors = {str(k): v for k, v in cfg["fivethirtyeight_majors"].items()}
     if majors:
         df = con.execute(f"""
             SELECT acs_major_code, major_label, grad_median_usd, nongrad_median_usd, survey_name, survey_year_end, dollar_year
@@ -184,7 +181,7 @@ def field_premium_frame(con: duckdb.DuckDBPyConnection, cfg: dict, cpi: dict[int
 
 def field_counterfactual(con: duckdb.DuckDBPyConnection, cfg: dict, cpi: dict[int, float], year: int) -> tuple[float, str] | None:
     """The field-level counterfactual ([public_roi] field_counterfactual) in ``year`` dollars, with its basis text."""
-    fc = cfg.get("field_counterfactual") or {}
+    fc = cfg["field_counterfactual"]
     if not fc:
         return None
     row = con.execute("""
@@ -260,7 +257,7 @@ def costs_frame(programs: pd.DataFrame, earnings: pd.DataFrame, pairs: pd.DataFr
             years = study[p.credential_level]
             basis = f"assumed: {cfg['tuition_source']} ({control if control != pr.ALL_CONTROLS else 'control unknown: all institutions'}, {ay})"
         e = pr.choose_earnings(by_prog.get(p.program_id, empty), pairs_by.get(p.program_id, no_pairs),
-                               list(cfg.get("earnings_sources", [])), field_cf)
+                               list(cfg["earnings_sources"]), field_cf)
         info = {"program_id": p.program_id, "credential_level": p.credential_level, "pathway": p.pathway,
                 "cip_family": p.cip_family, "cip_code": p.cip_code, "institution_name": p.institution_name,
                 "institution_control": p.institution_control if isinstance(p.institution_control, str) else None,
@@ -591,7 +588,7 @@ def build_answer_tables(con: duckdb.DuckDBPyConnection, assumptions: dict) -> li
     tuition = pr.tuition_by_control(tuition_ref)
     study_levels = [str(k) for k in cfg["study_years"]]
     programs = scope_programs(con, study_levels)
-    opath = raw / cfg["overrides_file"] if cfg.get("overrides_file") else None
+    opath = raw / cfg["overrides_file"] if cfg["overrides_file"] else None
     overrides = pr.read_cost_overrides(opath, settings.relative(opath) if opath else "", set(programs["program_id"]), cpi)
     earnings = program_earnings(con)
     earnings = earnings[earnings["data_origin"].notna()].reset_index(drop=True)

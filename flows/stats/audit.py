@@ -36,6 +36,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
+from flows.config import load_config
 from schemas.tables.stats import CIRR_CATEGORIES, NACE_CATEGORIES, RATES, category_statuses, cirr_col, nace_col
 from schemas.vocab import CAREER_OUTCOME_NACE, OUTCOME_STATUSES
 
@@ -94,8 +95,8 @@ _PRIORITY = {**{c: 0 for c in FORMS if c.startswith(("cirr_", "nace_"))},
              "cirr_denominator": 4, "graduates": 5,
              "peers_outcome_unknown_count": 1, "peers_in_field_count": 2, "peers_salary_reported_count": 2,
              "peer_group_size": 3}
-#: Minimum cell size when none is given (the configured one is [suppression] min_cell_size).
-DEFAULT_SMALL = 10
+#: Minimum cell size when none is given: [suppression] min_cell_size of the bundled assumptions.
+DEFAULT_SMALL = load_config().suppression.min_cell_size
 #: Rate bounds: a published rate r of a withheld numerator gives r*den - tol <= num <= r*den + tol.
 RATE_TOLERANCE = 1e-6
 #: Upper bound of every atom in the integer program (no real cell comes near it).
@@ -739,17 +740,16 @@ COUNT_COPIES = ("graduates", "salary_reported_count")
 
 # --------------------------------------------------------------------------- the step the refresh runs
 
-DEFAULT_PROTECTION_WIDTH = 5
+#: [suppression] protection_width of the bundled assumptions.
+DEFAULT_PROTECTION_WIDTH = load_config().suppression.protection_width
 #: Above this many relation groups the refresh's audit checks a random sample of groups (bench scale).
 AUDIT_SAMPLE_ABOVE = 3000
 PROTECT_REASON = "complementary: withheld so that no published figure pins a withheld count (disclosure audit)"
 
 
 def protection_width(assumptions: dict) -> int:
-    w = int(assumptions.get("suppression", {}).get("protection_width", DEFAULT_PROTECTION_WIDTH))
-    if w < 1:
-        raise ValueError(f"assumptions [suppression] protection_width: must be >= 1, got {w}")
-    return w
+    """``[suppression] protection_width`` (its rule is checked when the assumptions are loaded)."""
+    return int(assumptions["suppression"]["protection_width"])
 
 
 def public_count_tables() -> tuple[str, ...]:

@@ -51,7 +51,7 @@ def _q(values) -> str:
 
 def windows(assumptions: dict) -> list[int]:
     """``[stats] windows_days``; anything but the published pair is refused (the columns name their days)."""
-    got = assumptions.get("stats", {}).get("windows_days", list(PUBLISHED_WINDOWS))
+    got = assumptions["stats"]["windows_days"]
     if [int(d) for d in got] != list(PUBLISHED_WINDOWS) or len(got) != 2:
         raise ValueError(f"assumptions: stats.windows_days = {got!r}: only {list(PUBLISHED_WINDOWS)} is supported "
                          "(the out tables' columns are named employed_in_field_90d_* and _180d_*)")
@@ -60,12 +60,12 @@ def windows(assumptions: dict) -> list[int]:
 
 def confidence(assumptions: dict) -> float:
     """``[stats] confidence``: the two-sided level of every Wilson interval and median interval."""
-    return float(assumptions.get("stats", {}).get("confidence", 0.95))
+    return float(assumptions["stats"]["confidence"])
 
 
 def synthetic_origins(assumptions: dict) -> list[str]:
     """Data origins this repository marks as synthetic (``[reports] synthetic_data_origins``)."""
-    return [str(o) for o in assumptions.get("reports", {}).get("synthetic_data_origins", ["curated"])]
+    return [str(o) for o in assumptions["reports"]["synthetic_data_origins"]]
 
 
 def origin_class(data_origin: str | None, assumptions: dict) -> str | None:
@@ -158,7 +158,7 @@ NOT_MEASURED = "not measured: no job start date"
 
 
 def unknown_start_max_share(assumptions: dict) -> float:
-    return float(assumptions.get("stats", {}).get("unknown_start_max_share", 0.5))
+    return float(assumptions["stats"]["unknown_start_max_share"])
 
 
 def unmeasured_windows(cells: pd.DataFrame, assumptions: dict) -> np.ndarray:
@@ -382,7 +382,7 @@ def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, place
         ["program_id", "salary_reported_count", "median_base_salary_usd", "salary_p25_usd", "salary_p75_usd", "is_suppressed",
          "suppression_reason"]]
     df = progs.merge(pl, on="program_id", how="left").merge(sa, on="program_id", how="left", suffixes=("", "_salary"))
-    horizons = [int(h) for h in roi.get("npv_horizons_years", [10, 20])]
+    horizons = [int(h) for h in roi["npv_horizons_years"]]
     rows = []
     for r in df.itertuples(index=False):
         out = {c: getattr(r, c) for c in ("program_id", "pathway", "modality", "pacing", "duration_months",
@@ -408,8 +408,8 @@ def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, place
             costs = roi_fn.program_costs(r.tuition_fees_usd, r.duration_months, r.modality, r.pacing, cf, roi,
                                          loan_rate, pathway=r.pathway, has_loan_rate=loan_rate is not None)
             p_in = float(r.employed_in_field_180d_rate)
-            expected = p_in * float(r.median_base_salary_usd) + (1 - p_in) * cf
-            gain = expected - cf
+            expected = roi_fn.expected_salary(p_in, float(r.median_base_salary_usd), cf)
+            gain = roi_fn.expected_gain(p_in, float(r.median_base_salary_usd), cf)
             years = float(r.duration_months) / 12.0
             out.update(
                 stipend_usd=costs.stipend_usd,
@@ -420,12 +420,12 @@ def program_costs_frame(con: duckdb.DuckDBPyConnection, assumptions: dict, place
                 payback_years=roi_fn.finite_or_none(roi_fn.payback_years(costs.total_usd, gain)),
                 # the payback range: the same formula with the 25th / 75th percentile in-field salary in place of the median
                 **{f"payback_years_{q}_salary": roi_fn.finite_or_none(roi_fn.payback_years(
-                    costs.total_usd, p_in * float(v) + (1 - p_in) * cf - cf)) if pd.notna(v) else None
+                    costs.total_usd, roi_fn.expected_gain(p_in, float(v), cf))) if pd.notna(v) else None
                    for q, v in (("p25", r.salary_p25_usd), ("p75", r.salary_p75_usd))},
                 debt_to_earnings_ratio=(None if costs.financed_usd is None
                                         else costs.financed_usd / float(r.median_base_salary_usd)),
                 loan_payment_salary_share=(None if costs.monthly_loan_payment_usd is None
-                                           else costs.monthly_loan_payment_usd / (float(r.median_base_salary_usd) / 12.0)),
+                                           else roi_fn.payment_to_income_share(costs.monthly_loan_payment_usd, float(r.median_base_salary_usd))),
             )
             for h in horizons:
                 out[f"npv_{h}y_usd"] = roi_fn.npv_from_costs(costs, h, years, gain, roi)

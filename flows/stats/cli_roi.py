@@ -109,7 +109,7 @@ def check_profile(assumptions: dict, prior_degree, prior_field, prior_salary, ye
                   loan_rate) -> dict:
     """The person's profile from raw option values, or InputError (one line) on the first bad value."""
     cap = roi_fn.max_base_salary_usd(assumptions)
-    max_years = float(assumptions.get("peers", {}).get("max_years_experience", 60))
+    max_years = float(assumptions["peers"]["max_years_experience"])
     return dict(
         prior_degree=check_choice("--prior-degree", prior_degree, DEGREES),
         prior_field=check_choice("--prior-field", prior_field, FIELDS_OF_STUDY),

@@ -12,14 +12,14 @@ legend), ``roi_records`` (the JSON form) and ``FIELDS`` (the meaning of every co
 from __future__ import annotations
 
 import math
-from statistics import NormalDist
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from flows.config import load_config
 from flows.stats import roi as roi_fn
-from flows.stats.intervals import wilson_interval
+from flows.stats.intervals import wilson_interval, z_for
 from flows.stats.suppression import min_cell_size
 
 #: Days after graduation by which an in-field job counts, as in out_roi__program_costs
@@ -116,10 +116,8 @@ def payback_interval(in_field: int, n: int, reporters: int, repaid: int, z: floa
 
 
 def z_of(confidence: float) -> float:
-    """Two-sided normal quantile of a confidence level (0.95 -> 1.959964)."""
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
-    return NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+    """Two-sided normal quantile of a confidence level (0.95 -> 1.959964): ``intervals.z_for``."""
+    return z_for(confidence)
 
 
 def experience_band(years: float | None, edges) -> str | None:
@@ -142,8 +140,8 @@ def _records_sql(con: duckdb.DuckDBPyConnection, assumptions: dict) -> None:
     """The statistics records view (flows/sql/stats/_stats_records.sql) with the ROI window's in-field flag."""
     from flows.stats.build import create_records_view
 
-    stats = dict(assumptions.get("stats", {}))
-    stats["windows_days"] = sorted({int(d) for d in stats.get("windows_days", [])} | {ROI_WINDOW_DAYS})
+    stats = dict(assumptions["stats"])
+    stats["windows_days"] = sorted({int(d) for d in stats["windows_days"]} | {ROI_WINDOW_DAYS})
     create_records_view(con, {**assumptions, "stats": stats})
 
 
@@ -189,7 +187,7 @@ def peer_groups_frame(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.D
 
     k = min_cell_size(assumptions)
     peers_cfg = assumptions["peers"]
-    min_peers = int(peers_cfg.get("min_peers", k))
+    min_peers = k if peers_cfg["min_peers"] is None else int(peers_cfg["min_peers"])
     groups, edges = peers_cfg["degree_groups"], peers_cfg["experience_band_edges"]
     cols = list(_table_fields())
     degree_groups = register_code_frame(con, "_codes__peer_degree_group", pd.DataFrame(
@@ -460,8 +458,8 @@ def rank_rows(programs: list[dict], peer_rows: list[dict], profile: dict, assump
     """
     k = min_cell_size(assumptions)
     roi, peers_cfg = assumptions["roi"], assumptions["peers"]
-    thresholds = [int(t) for t in roi.get("payback_thresholds_years", [3, 5, 10])]
-    confidence = float(assumptions.get("stats", {}).get("confidence", 0.95))
+    thresholds = [int(t) for t in roi["payback_thresholds_years"]]
+    confidence = float(assumptions["stats"]["confidence"])
     z = z_of(confidence)
     cols = columns(thresholds)
     cf = counterfactual(profile, assumptions)
@@ -509,8 +507,8 @@ def rank_rows(programs: list[dict], peer_rows: list[dict], profile: dict, assump
                                      pathway=p["pathway"], has_loan_rate=loan_rate is not None)
         q = m / n
         centre = chosen["mean_peer_salary_usd"] if chosen["mean_peer_salary_usd"] is not None else chosen["median_peer_salary_usd"]
-        expected = (1 - q) * cf + q * float(centre)
-        mean_gain = expected - cf
+        expected = roi_fn.expected_salary(q, float(centre), cf)
+        mean_gain = roi_fn.expected_gain(q, float(centre), cf)
         years = float(p["duration_months"]) / 12.0
         row.update(
             similarity_level=level, peer_basis=chosen["peer_basis"], peer_group_size=n,
@@ -571,8 +569,10 @@ def thresholds_of(df: pd.DataFrame) -> list[int]:
 
 def format_roi_table(df: pd.DataFrame, legend: bool = True) -> str:
     """A fixed-width text table of ``rank_programs_for_person`` output for the terminal, with a legend."""
-    ts = thresholds_of(df) or [3, 5, 10]
-    conf = next((float(c) for c in df.get("confidence", pd.Series(dtype=float)) if c is not None and pd.notna(c)), 0.95)
+    configured = load_config()  # an empty ranking still prints the configured thresholds and level
+    ts = thresholds_of(df) or list(configured.roi.payback_thresholds_years)
+    conf = next((float(c) for c in df.get("confidence", pd.Series(dtype=float)) if c is not None and pd.notna(c)),
+                configured.stats.confidence)
     probs = " ".join(f"{f'within {t}y':>14}" for t in ts)
     head = (f"{'#':>3} {'program':<28} {'pathway':<11} {'peers':>5} {'tuition':>10} {'total cost':>11} "
             f"{'exp. salary':>11} {'payback':>8} {'NPV 10y':>11} {probs}  notes")

@@ -346,7 +346,7 @@ def program_cost_row(program: dict, earnings: Earnings | None, tuition_per_year:
         if debt is not None and earn:
             out["debt_to_earnings_ratio"] = debt / earn
         if pay is not None and earn:
-            out["payment_to_income_share"] = pay / (earn / 12.0)
+            out["payment_to_income_share"] = roi_fn.payment_to_income_share(pay, earn)
         if debt is None:
             reasons.append("College Scorecard median debt: " + (scorecard.get("debt_reason") or "not published"))
         elif not earn:

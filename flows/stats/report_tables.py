@@ -36,22 +36,16 @@ REPORT_TABLES = ("out_reports__pathway_medians", "out_reports__roi_sensitivity",
                  "out_reports__program_prior_background", "out_reports__program_notices", PEER_TABLE,
                  "out_disclosure__audit_runs")
 
-DEFAULT_SALARY_FACTORS = (0.7, 0.85, 1.0, 1.15, 1.3)
-DEFAULT_SYNTHETIC_NOTICE = ("SYNTHETIC DATA: this program and its graduates come from the bundled synthetic sample; "
-                            "the figures illustrate the method and must not be cited as facts.")
-
-
 def report_settings(assumptions: dict) -> dict:
-    """The ``[reports]`` settings with their defaults; the loan-rate grid always holds ``[roi] loan_rate``."""
-    cfg = dict(assumptions.get("reports", {}))
-    factors = sorted({float(f) for f in cfg.get("sensitivity_salary_factors", DEFAULT_SALARY_FACTORS)})
+    """The ``[reports]`` settings (checked when the assumptions are loaded); the loan-rate grid always holds
+    ``[roi] loan_rate``."""
+    cfg = assumptions["reports"]
+    factors = sorted({float(f) for f in cfg["sensitivity_salary_factors"]})
     base_rate = float(assumptions["roi"]["loan_rate"])
-    rates = sorted({float(r) for r in cfg.get("sensitivity_loan_rates", (0.0, 0.04, base_rate, 0.12))} | {base_rate})
-    if any(f < 0 for f in factors) or any(not 0 <= r <= 1 for r in rates):
-        raise ValueError(f"assumptions [reports]: salary factors must be >= 0 and loan rates in [0, 1]; got {factors}, {rates}")
+    rates = sorted({float(r) for r in cfg["sensitivity_loan_rates"]} | {base_rate})
     return {"salary_factors": factors, "loan_rates": rates,
-            "synthetic_data_origins": list(cfg.get("synthetic_data_origins", ["curated"])),
-            "synthetic_notice": str(cfg.get("synthetic_notice", DEFAULT_SYNTHETIC_NOTICE))}
+            "synthetic_data_origins": list(cfg["synthetic_data_origins"]),
+            "synthetic_notice": str(cfg["synthetic_notice"])}
 
 
 def pathway_medians(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.DataFrame:
@@ -110,16 +104,18 @@ def roi_sensitivity(con: duckdb.DuckDBPyConnection, assumptions: dict) -> pd.Dat
     rows = []
     for r in progs.itertuples(index=False):
         cf, p_in, years = float(r.counterfactual_salary_usd), float(r.employed_in_field_180d_rate), float(r.duration_months) / 12.0
+        salaries = float(r.median_base_salary_usd) * np.asarray(grid["salary_factors"], dtype=float)
+        gains = roi_fn.expected_gain(p_in, salaries, cf)
         for loan_rate in grid["loan_rates"]:
             costs = roi_fn.program_costs(r.tuition_fees_usd, r.duration_months, r.modality, r.pacing, cf, roi,
                                          loan_rate=loan_rate, pathway=r.pathway)
-            for factor in grid["salary_factors"]:
-                salary = float(r.median_base_salary_usd) * factor
-                gain = p_in * salary + (1 - p_in) * cf - cf
+            paybacks = roi_fn.payback_years(costs.total_usd, gains)  # every salary scenario at once
+            npvs = roi_fn.npv_from_costs(costs, 10, years, gains, roi)
+            for i, factor in enumerate(grid["salary_factors"]):
                 rows.append(dict(program_id=r.program_id, salary_scenario_factor=factor, loan_rate=loan_rate,
-                                 scenario_salary_usd=salary, total_cost_usd=costs.total_usd, annual_gain_usd=gain,
-                                 payback_years=roi_fn.finite_or_none(roi_fn.payback_years(costs.total_usd, gain)),
-                                 npv_10y_usd=roi_fn.npv_from_costs(costs, 10, years, gain, roi)))
+                                 scenario_salary_usd=float(salaries[i]), total_cost_usd=costs.total_usd,
+                                 annual_gain_usd=float(gains[i]), payback_years=roi_fn.finite_or_none(paybacks[i]),
+                                 npv_10y_usd=float(npvs[i])))
     cols = list(TABLES["out_reports__roi_sensitivity"].fields)
     return pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
 

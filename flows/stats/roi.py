@@ -15,25 +15,59 @@ from dataclasses import dataclass
 import numpy as np
 
 
-def monthly_payment(principal: float, annual_rate: float, term_years: float) -> float:
-    """Level monthly payment of a fully amortising loan: P·r / (1 - (1 + r)^-n).
+def _out(x):
+    """A numpy result as a float when every input was a scalar, else the array."""
+    x = np.asarray(x, dtype=float)
+    return float(x) if x.ndim == 0 else x
 
-    r = annual_rate / 12, n = 12 · term_years. A zero rate gives P / n; zero principal 0.
+
+def monthly_payment(principal, annual_rate, term_years):
+    """Level monthly payment of a fully amortising loan: P·r / (1 - (1 + r)^-n). Vectorised.
+
+    r = annual_rate / 12, n = round(12 · term_years). A zero rate gives P / n; zero principal 0.
     """
-    if principal < 0 or annual_rate < 0 or term_years <= 0:
+    p, rate, term = np.asarray(principal, dtype=float), np.asarray(annual_rate, dtype=float), np.asarray(term_years, dtype=float)
+    if (p < 0).any() or (rate < 0).any() or (term <= 0).any():
         raise ValueError(f"monthly_payment: need principal >= 0, rate >= 0, term > 0; got {principal}, {annual_rate}, {term_years}")
-    n = round(12 * term_years)
-    r = annual_rate / 12.0
-    if principal == 0:
-        return 0.0
-    if r == 0:
-        return principal / n
-    return principal * r / (1.0 - (1.0 + r) ** (-n))
+    n = np.round(12 * term)
+    r = rate / 12.0
+    level = p * r / np.where(r == 0, 1.0, 1.0 - (1.0 + r) ** (-n))
+    return _out(np.where(p == 0, 0.0, np.where(r == 0, p / n, level)))
 
 
-def total_interest(principal: float, annual_rate: float, term_years: float) -> float:
-    """Interest paid over the whole term: payment · n - principal."""
-    return monthly_payment(principal, annual_rate, term_years) * round(12 * term_years) - principal
+def total_interest(principal, annual_rate, term_years):
+    """Interest paid over the whole term: payment · n - principal. Vectorised."""
+    return loan_schedule(principal, annual_rate, term_years)[1]
+
+
+def loan_schedule(principal, annual_rate, term_years):
+    """(monthly payment, interest over the term) of a fully amortising loan. Vectorised."""
+    payment = monthly_payment(principal, annual_rate, term_years)
+    n = np.round(12 * np.asarray(term_years, dtype=float))
+    return payment, _out(np.asarray(payment) * n - np.asarray(principal, dtype=float))
+
+
+def expected_salary(in_field_share, in_field_salary_usd, counterfactual_usd):
+    """Expected salary after the program: q · in-field salary + (1 - q) · counterfactual. Vectorised.
+
+    q is the share of graduates employed in the field (the graduates who are not are assumed to earn
+    their counterfactual). The one definition behind out_roi__program_costs, the sensitivity grid and
+    "people like me".
+    """
+    q, s, cf = (np.asarray(v, dtype=float) for v in (in_field_share, in_field_salary_usd, counterfactual_usd))
+    return _out(q * s + (1 - q) * cf)
+
+
+def expected_gain(in_field_share, in_field_salary_usd, counterfactual_usd):
+    """Annual earnings gain: expected salary - counterfactual. Vectorised."""
+    cf = np.asarray(counterfactual_usd, dtype=float)
+    return _out(np.asarray(expected_salary(in_field_share, in_field_salary_usd, cf)) - cf)
+
+
+def payment_to_income_share(monthly_payment_usd, annual_earnings_usd):
+    """Monthly loan payment / monthly earnings (annual / 12); NaN where earnings are 0. Vectorised."""
+    pay, earn = np.asarray(monthly_payment_usd, dtype=float), np.asarray(annual_earnings_usd, dtype=float)
+    return _out(np.where(earn != 0, pay / (np.where(earn != 0, earn, 12.0) / 12.0), np.nan))
 
 
 @dataclass(frozen=True)
@@ -65,8 +99,10 @@ def forgone_share(pacing: str | None, roi: dict) -> float:
 
 def pathway_funding(pathway: str | None, roi: dict) -> tuple[float, bool]:
     """(stipend in USD a year, tuition waived?) of a pathway ([roi.pathway_funding.<pathway>]); (0, False) if none."""
-    cfg = (roi.get("pathway_funding") or {}).get(pathway or "", {}) or {}
-    return float(cfg.get("stipend_usd_per_year", 0.0) or 0.0), bool(cfg.get("tuition_waived", False))
+    cfg = roi["pathway_funding"].get(pathway or "")
+    if cfg is None:  # a pathway without a [roi.pathway_funding] table: no stipend, tuition paid
+        return 0.0, False
+    return float(cfg["stipend_usd_per_year"]), bool(cfg["tuition_waived"])
 
 
 def program_country(country_code: str | None, state_code: str | None) -> str | None:
@@ -83,7 +119,7 @@ def country_settings(country: str | None, roi: dict) -> dict | None:
     """``[roi.countries.<country>]``, or None when the country is unknown or not configured."""
     if not country:
         return None
-    return (roi.get("countries") or {}).get(country)
+    return roi["countries"].get(country)
 
 
 def country_loan_rate(country: str | None, roi: dict) -> tuple[float | None, str | None]:
@@ -96,7 +132,7 @@ def country_loan_rate(country: str | None, roi: dict) -> tuple[float | None, str
     if cfg is None:
         return None, ("no loan rate: country unknown" if not country
                       else f"no loan rate for this country ({country})")
-    if cfg.get("loan_rate") is not None:
+    if cfg["loan_rate"] is not None:
         return float(cfg["loan_rate"]), None
     if country == "US":
         return float(roi["loan_rate"]), None
@@ -106,7 +142,7 @@ def country_loan_rate(country: str | None, roi: dict) -> tuple[float | None, str
 def country_has_bls_benchmark(country: str | None, roi: dict) -> bool:
     """True when BLS OEWS (US) wages benchmark the country's programs (``[roi.countries.XX] bls_benchmark``)."""
     cfg = country_settings(country, roi)
-    return bool(cfg.get("bls_benchmark", False)) if cfg is not None else False
+    return cfg is not None and bool(cfg["bls_benchmark"])
 
 
 def program_costs(tuition_fees_usd: float, duration_months: float, modality: str | None, pacing: str | None,
@@ -138,8 +174,7 @@ def program_costs(tuition_fees_usd: float, duration_months: float, modality: str
     rate = float(roi["loan_rate"] if loan_rate is None else loan_rate)
     financed = tuition * float(roi["financed_share"])
     term = float(roi["loan_term_years"])
-    payment = monthly_payment(financed, rate, term)
-    interest = payment * round(12 * term) - financed
+    payment, interest = loan_schedule(financed, rate, term)
     return Costs(tuition, living, forgone, financed, interest, payment, stipend, waived)
 
 
@@ -156,33 +191,33 @@ def payback_years(total_cost_usd, annual_gain_usd):
     return out if out.ndim else float(out)
 
 
-def npv(horizon_years: int, study_years: float, upfront_cost_usd: float, annual_gain_usd: float,
-        annual_loan_interest_usd: float, loan_term_years: float, discount_rate: float) -> float:
-    """Net present value at the start of study over ``horizon_years`` whole years.
+def npv(horizon_years: int, study_years, upfront_cost_usd, annual_gain_usd, annual_loan_interest_usd,
+        loan_term_years, discount_rate):
+    """Net present value at the start of study over ``horizon_years`` whole years. Vectorised over
+    every argument but the horizon (arrays broadcast; scalars give a float).
 
     Year t = 0..H-1 has study fraction s_t = clip(study_years - t, 0, 1). Its cash flow is
     - upfront_cost / study_years · s_t       (tuition, living, forgone earnings spread over study)
     + annual_gain · (1 - s_t)                (earnings gain once graduated)
     - annual_loan_interest · w_t             (interest, spread over the repayment years after study:
                                               w_t = overlap of year t with [study_years, study_years + term))
-    discounted by (1 + discount_rate)^-t. Study of zero length puts the cost in year 0.
+    discounted by (1 + discount_rate)^-t. Study of zero length puts the cost in year 0. The years are
+    summed in order (a running sum), as the formula reads.
     """
-    total = 0.0
-    d = float(study_years)
-    for t in range(int(horizon_years)):
-        s = min(max(d - t, 0.0), 1.0)
-        w = max(0.0, min(t + 1.0, d + loan_term_years) - max(float(t), d))
-        flow = annual_gain_usd * (1.0 - s) - annual_loan_interest_usd * w
-        if d > 0:
-            flow -= upfront_cost_usd / d * s
-        elif t == 0:
-            flow -= upfront_cost_usd
-        total += flow / (1.0 + discount_rate) ** t
-    return total
+    d, cost, gain, interest, term, rate = (np.asarray(v, dtype=float)[..., None] for v in (
+        study_years, upfront_cost_usd, annual_gain_usd, annual_loan_interest_usd, loan_term_years, discount_rate))
+    t = np.arange(int(horizon_years), dtype=float)  # the last axis: years
+    s = np.minimum(np.maximum(d - t, 0.0), 1.0)
+    w = np.maximum(0.0, np.minimum(t + 1.0, d + term) - np.maximum(t, d))
+    study_cost = np.where(d > 0, cost / np.where(d > 0, d, 1.0) * s, np.where(t == 0, cost, 0.0))
+    present = (gain * (1.0 - s) - interest * w - study_cost) / (1.0 + rate) ** t
+    total = np.cumsum(present, axis=-1)[..., -1] if t.size else np.zeros(present.shape[:-1])
+    return _out(total)
 
 
-def npv_from_costs(costs: Costs, horizon_years: int, study_years: float, annual_gain_usd: float, roi: dict,
+def npv_from_costs(costs: Costs, horizon_years: int, study_years: float, annual_gain_usd, roi: dict,
                    discount_rate: float | None = None) -> float:
+    """``npv`` of one program's cost components (interest spread evenly over the loan term); gains may be an array."""
     term = float(roi["loan_term_years"])
     upfront = costs.tuition_fees_usd + costs.living_relocation_usd + costs.forgone_earnings_usd
     r = float(roi["discount_rate"] if discount_rate is None else discount_rate)
@@ -195,18 +230,18 @@ def finite_or_none(x: float) -> float | None:
 
 def max_base_salary_usd(assumptions: dict, data_origin: str | None = None) -> float:
     """Plausible maximum of a USD base (or prior) salary ([salary_plausibility]), by data origin."""
-    cfg = assumptions.get("salary_plausibility", {})
-    by_origin = cfg.get("max_base_salary_usd_by_origin") or {}
+    cfg = assumptions["salary_plausibility"]
+    by_origin = cfg["max_base_salary_usd_by_origin"]
     if data_origin is not None and data_origin in by_origin:
         return float(by_origin[data_origin])
-    return float(cfg.get("max_base_salary_usd", math.inf))
+    return float(cfg["max_base_salary_usd"])
 
 
 def salary_bound_sql(assumptions: dict, origin_col: str = "s.data_origin") -> str:
     """SQL expression giving the plausible salary maximum of a record by its data origin."""
     def lit(v: float) -> str:
         return "'infinity'::DOUBLE" if math.isinf(v) else repr(float(v))
-    by_origin = assumptions.get("salary_plausibility", {}).get("max_base_salary_usd_by_origin") or {}
+    by_origin = assumptions["salary_plausibility"]["max_base_salary_usd_by_origin"]
     default = lit(max_base_salary_usd(assumptions))
     if not by_origin:
         return default

@@ -13,14 +13,12 @@ import pandas as pd
 
 
 def min_cell_size(assumptions: dict) -> int:
-    k = int(assumptions.get("suppression", {}).get("min_cell_size", 10))
-    if k < 1:
-        raise ValueError(f"assumptions [suppression] min_cell_size: must be >= 1, got {k}")
-    return k
+    """``[suppression] min_cell_size`` (k; its rule is checked when the assumptions are loaded)."""
+    return int(assumptions["suppression"]["min_cell_size"])
 
 
 def low_knowledge_rate(assumptions: dict) -> float:
-    return float(assumptions.get("suppression", {}).get("low_knowledge_rate", 0.65))
+    return float(assumptions["suppression"]["low_knowledge_rate"])
 
 
 def primary_suppression(counts: pd.Series, k: int, what: str = "graduates") -> tuple[pd.Series, pd.Series]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flows import synthetic
+from devtools import synthetic
 from flows.reports import build_reports
 from flows.reports.bench import build_warehouse
 

@@ -71,7 +71,7 @@ People
     different files, under different record_ids with the same e-mail (a second record from a
     public profile): the loader must de-duplicate them.
 
-Command line: ``python -m flows.synthetic --records N --programs P --out DIR --seed S
+Command line: ``python -m devtools.synthetic --records N --programs P --out DIR --seed S
 [--csv-only] [--with-mistakes]``.
 """
 
@@ -312,7 +312,7 @@ def build_programs(n_programs: int | None, rng: np.random.Generator) -> pd.DataF
     df = pd.DataFrame(
         [[r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], _fmt_number(r[8]), _fmt_number(r[9]),
           r[10], r[11], r[12], _program_url(r[0], r[1]),
-          "SYNTHETIC: invented by flows/synthetic.py; not a real program"] for r in rows],
+          "SYNTHETIC: invented by devtools/synthetic.py; not a real program"] for r in rows],
         columns=cols,
     )
     df["_size"] = [float(r[13]) for r in rows]
@@ -606,7 +606,7 @@ def _write_xlsx(df: pd.DataFrame, path: Path, sheet: str = "outcome_records") ->
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    wb.properties.creator = "flows.synthetic"
+    wb.properties.creator = "devtools.synthetic"
     wb.properties.created = _FIXED_TIME
     wb.properties.modified = _FIXED_TIME
     ws = wb.create_sheet(sheet)
@@ -824,7 +824,7 @@ def write_mistakes_file(out_dir: Path, programs_csv: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m flows.synthetic",
+    ap = argparse.ArgumentParser(prog="python -m devtools.synthetic",
                                  description="Write SYNTHETIC curated programs and outcome-record files.")
     ap.add_argument("--records", type=int, default=5200, help="outcome records to write (default 5200)")
     ap.add_argument("--programs", type=int, default=None, help=f"programs (default: the {len(PROGRAMS)} hand-written ones)")
