@@ -31,7 +31,7 @@ the project's mistake, not the publisher's, and it stops the run.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Optional, Protocol
+from typing import Any, Callable, Optional, Protocol, runtime_checkable
 
 import httpx
 import pandas as pd
@@ -51,6 +51,7 @@ class HttpClient(Protocol):
                 json: Any = None) -> httpx.Response: ...
 
 
+@runtime_checkable
 class Connector(Protocol):
     """The shape of every public source (``flows.sources.Source`` is its one implementation)."""
 
