@@ -30,6 +30,7 @@ from flows.config import load_assumptions
 from flows.http import FetchError, RetryingClient, short_url
 from flows.sources import Source, SourceError, load_connectors
 from flows.sources.config import source_config
+from flows.sources.lineage import sha256_file
 from flows.stats import build_out_tables
 from flows.stats.peers import write_public_peer_groups
 from flows.stats.report_tables import build_report_tables
@@ -219,7 +220,7 @@ def load_program_links(ctx: RunContext, source: Source) -> None:
             return
         frames = source.transform(folder, source_config(source.name))
         counts = warehouse.load_source_frames(con, source.name, frames, ctx.run_id)
-        inputs = [{"source_file": settings.relative(p), "source_sha256": curated.sha256_file(p),
+        inputs = [{"source_file": settings.relative(p), "source_sha256": sha256_file(p),
                    "file_bytes": p.stat().st_size} for p in files]
         warehouse.record_source(con, source.name, "fresh", None, None, f"{source.name}: curated crosswalk",
                                 ctx.run_id, ctx.started_at, counts, inputs)
@@ -316,8 +317,9 @@ def _no_client() -> Iterator[None]:
 
 
 def make_client() -> RetryingClient:
-    """The HTTP client of a run (tests replace this with one over httpx.MockTransport)."""
-    return RetryingClient()
+    """The HTTP client of a run, its retries as ``[http]`` of flows/sources/sources.toml says (tests
+    replace this with one over httpx.MockTransport)."""
+    return RetryingClient(**source_config("http"))
 
 
 #: Transport errors that mean the machine has no network at all (not one host down).

@@ -37,6 +37,7 @@ from typing import Literal
 from flows.settings import relative
 from flows.http import redact, redact_params, redact_url
 from flows.sources import FetchedFile, HttpClient, Source, SourceError
+from flows.sources.lineage import sha256_file
 
 logger = logging.getLogger("outcomes.snapshots")
 
@@ -174,10 +175,10 @@ def verify_snapshot(snapshot_dir: Path) -> list[str]:
         if not path.is_file():
             problems.append(f"{path}: missing")
             continue
-        data = path.read_bytes()
-        if len(data) != entry.get("bytes"):
-            problems.append(f"{path}: {len(data)} bytes, manifest says {entry.get('bytes')}")
-        digest = hashlib.sha256(data).hexdigest()
+        size = path.stat().st_size
+        if size != entry.get("bytes"):
+            problems.append(f"{path}: {size} bytes, manifest says {entry.get('bytes')}")
+        digest = sha256_file(path)
         if digest != entry.get("sha256"):
             problems.append(f"{path}: sha256 {digest}, manifest says {entry.get('sha256')}")
     return problems

@@ -43,8 +43,8 @@ from flows.settings import relative
 from flows.sources import FetchedFile, HttpClient, Source, register
 from flows.sources.public_programs import CIP2_TITLES, cell_row, in_program_scope, outcome_row
 from flows.sources.tabular import typed_frame
-from flows.sources.snapshot_files import (SnapshotError, files_config, problem, quarantine_frame,
-                                          quarantine_row, read_manifest, snapshot_file, snapshot_id)
+from flows.sources.snapshot_files import SnapshotError, files_config, read_manifest, snapshot_file
+from flows.sources.lineage import problem, quarantine_frame, quarantine_row, snapshot_id
 from schemas.tables.census_pseo import PSEO_COLUMNS, RAW_FIELDS
 
 SOURCE = "census_pseo"

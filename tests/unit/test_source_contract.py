@@ -115,3 +115,18 @@ def test_rows_that_break_a_tables_schema_are_a_source_error_and_nothing_is_loade
                                           r"its schema \(column 'years_after_graduation' .* value '-4'\)"):
         warehouse.load_source_frames(con, "census_pseo", {**frames, table: bad}, "run-1")
     assert con.execute(f"SELECT count(*) FROM {table}").fetchall() == [(0,)]
+
+
+def test_the_run_client_takes_its_retry_policy_from_the_http_section():
+    from flows import refresh
+    from flows.sources.config import source_config
+
+    policy = source_config("http")
+    assert policy["max_attempts"] == 5 and policy["retry_after_cap"] <= 120
+    with refresh.make_client() as client:
+        assert (client.max_attempts, client.backoff_base, client.backoff_max, client.jitter, client.retry_after_cap) == (
+            policy["max_attempts"], policy["backoff_base"], policy["backoff_max"], policy["jitter"],
+            policy["retry_after_cap"])
+    worst = sum(min(policy["backoff_max"], policy["backoff_base"] * 2 ** k) + policy["jitter"]
+                for k in range(policy["max_attempts"] - 1))
+    assert worst < 60, "a URL that never answers costs under a minute of waiting"
