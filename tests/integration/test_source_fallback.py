@@ -60,3 +60,45 @@ def test_malformed_api_answer_falls_back_to_the_last_good_snapshot(tmp_path, mon
     assert message.startswith("census_pseo: fetch failed: ") and "not valid JSON" in message
     assert "using snapshot " + before[-1] in message
     assert rows == 7242, "the last good snapshot's rows are loaded"
+
+
+def test_a_fetched_snapshot_that_cannot_be_read_is_set_aside_and_the_last_good_one_loaded(tmp_path, monkeypatch):
+    from datetime import datetime, timezone
+
+    from prefect import flow
+
+    from flows import snapshots, warehouse
+    from flows.refresh import RunContext, load_source
+    from flows.sources import FetchedFile, census_pseo
+
+    raw = tmp_path / "raw"
+    for folder in ("census_pseo", "reference"):
+        shutil.copytree(PROJECT_ROOT / "data" / "raw" / folder, raw / folder)
+    monkeypatch.setenv("OUTCOMES_RAW_DIR", str(raw))
+    [bundled] = [p.name for p in (raw / "census_pseo").iterdir()]
+    # Stored by an earlier version that did not check the answer: the API left out most variables.
+    answer = json.dumps([["INSTITUTION", "DEGREE_LEVEL"], ["00365800", "07"]]).encode()
+    bad = snapshots.save_snapshot(raw, "census_pseo", [FetchedFile(
+        "pseo-earnings.json", answer, "https://api.census.gov/data/timeseries/pseo/earnings", {}, 200)])
+    build = tmp_path / "build.duckdb"
+    with duckdb.connect(str(build)) as con:
+        warehouse.ensure_tables(con)
+    ctx = RunContext("run-1", datetime.now(timezone.utc), tmp_path / "published.duckdb", build, {})
+
+    @flow
+    def load_one() -> None:
+        load_source(ctx, census_pseo.SOURCE_DEF, snapshots.ExtractResult(bad, "fresh", "census_pseo: fetched"))
+
+    load_one()
+
+    assert ctx.sources == {"census_pseo": "bundled"}
+    assert "lacks the variables" in ctx.not_refreshed["census_pseo"]
+    folders = sorted(p.name for p in (raw / "census_pseo").iterdir())
+    assert folders == [".rejected-" + bad.name, bundled], "set aside, never chosen again"
+    assert "lacks the variables" in (raw / "census_pseo" / folders[0] / "rejected.txt").read_text()
+    with duckdb.connect(str(build), read_only=True) as con:
+        [(status, snap, message)] = con.execute(
+            "SELECT source_status, snapshot_id, ingest_message FROM core_ingest__sources").fetchall()
+        rows = con.execute("SELECT count(*) FROM core_public__program_earnings").fetchall()[0][0]
+    assert (status, snap) == ("bundled", bundled) and rows == 7242
+    assert f"fetched snapshot {bad.name} unreadable" in message and f"using snapshot {bundled}" in message
