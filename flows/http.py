@@ -287,41 +287,43 @@ class RetryingClient:
         full = redact_url(httpx.URL(url, params=params) if params else url)
         shown = short_url(full)
 
-        def attempt(state_attempt: list[int]) -> httpx.Response:
-            state_attempt[0] += 1
-            n = state_attempt[0]
-            try:
-                logger.debug("%s %s (attempt %d/%d)", method, shown, n, self.max_attempts)
-                response = self._client.request(method, url, params=params, json=json)
-            except (httpx.TimeoutException, httpx.TransportError) as exc:
-                detail = " ".join((redact(exc) or "no detail").split())
-                if len(detail) > 160:  # transport errors may quote the whole URL
-                    detail = detail[:157] + "..."
-                raise _Retryable(None, f"{type(exc).__name__}: {detail}", None) from None
-            status = response.status_code
-            if status < 400:
-                logger.info("%s %s -> %d", method, shown, status)
-                return response
-            reason = response.reason_phrase or ""
-            if status not in RETRY_STATUSES:
-                raise FetchError(f"{method} {shown} failed: HTTP {status} {reason}".rstrip(),
-                                 url=full, status=status, reason=reason, attempts=n)
-            raise _Retryable(status, reason, parse_retry_after(response.headers.get("Retry-After")))
-
         def before_sleep(state: tenacity.RetryCallState) -> None:
-            failure = state.outcome.exception()
-            logger.warning("%s %s: %s; retry %d/%d in %.1f s", method, shown, failure.what, state.attempt_number,
-                           self.max_attempts - 1, state.upcoming_sleep)
+            logger.warning("%s %s: %s; retry %d/%d in %.1f s", method, shown, state.outcome.exception().what,
+                           state.attempt_number, self.max_attempts - 1, state.upcoming_sleep)
 
         retrying = tenacity.Retrying(stop=tenacity.stop_after_attempt(self.max_attempts), wait=self._wait_seconds,
                                      retry=tenacity.retry_if_exception_type(_Retryable), sleep=self._wait,
                                      before_sleep=before_sleep, reraise=True)
         try:
-            return retrying(attempt, [0])
+            for attempt in retrying:
+                with attempt:
+                    return self._once(method, url, params, json, full, shown, attempt.retry_state.attempt_number)
         except _Retryable as last:
             logger.error("%s %s failed after %d attempts: %s", method, shown, self.max_attempts, last.what)
             raise FetchError(f"{method} {shown} failed after {self.max_attempts} attempts: {last.what}",
                              url=full, status=last.status, reason=last.reason, attempts=self.max_attempts) from None
+        raise AssertionError("unreachable: tenacity either returns, retries or re-raises")
+
+    def _once(self, method: str, url: str, params: dict | None, json: Any, full: str, shown: str,
+              n: int) -> httpx.Response:
+        """One request: the answer, ``_Retryable`` (another attempt may cure it) or ``FetchError``."""
+        try:
+            logger.debug("%s %s (attempt %d/%d)", method, shown, n, self.max_attempts)
+            response = self._client.request(method, url, params=params, json=json)
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            detail = " ".join((redact(exc) or "no detail").split())
+            if len(detail) > 160:  # transport errors may quote the whole URL
+                detail = detail[:157] + "..."
+            raise _Retryable(None, f"{type(exc).__name__}: {detail}", None) from None
+        status = response.status_code
+        if status < 400:
+            logger.info("%s %s -> %d", method, shown, status)
+            return response
+        reason = response.reason_phrase or ""
+        if status not in RETRY_STATUSES:
+            raise FetchError(f"{method} {shown} failed: HTTP {status} {reason}".rstrip(),
+                             url=full, status=status, reason=reason, attempts=n)
+        raise _Retryable(status, reason, parse_retry_after(response.headers.get("Retry-After")))
 
 
 class _Retryable(Exception):
