@@ -8,12 +8,15 @@ It must not know any source's response format: connectors parse what it returns.
 Behaviour:
 
 - timeouts: ``connect`` and ``read`` (``DEFAULT_TIMEOUT``);
-- retries on connection errors, timeouts, HTTP 429 and 5xx, with exponential back-off
+- the project's one retry layer (tenacity; connectors and refresh tasks never retry): connection
+  errors, timeouts, HTTP 429 and 5xx are retried with exponential back-off
   (``backoff_base * 2**(attempt-1)``, capped at ``backoff_max``) plus a small random jitter;
   a ``Retry-After`` header (seconds or an HTTP date) replaces the back-off, capped at
   ``retry_after_cap``; the sleep function is injectable so tests do not wait;
-- at most ``max_attempts`` attempts, then ``FetchError`` naming the URL (key removed), the last
-  status and reason; other 4xx answers raise ``FetchError`` at once (retrying cannot help);
+- at most ``max_attempts`` requests per call, then ``FetchError`` naming the URL (key removed), the
+  last status and reason; other 4xx answers raise ``FetchError`` at once (retrying cannot help).
+  ``FetchError`` and ``ResponseFormatError`` are kinds of ``flows.sources.SourceError``, the one
+  error the stale-snapshot fallback catches;
 - a descriptive User-Agent (``alumni-outcomes/<version> (...; research data pipeline)``);
 - logging through the standard logger ``outcomes.http``, every URL and message redacted; log lines
   and ``FetchError`` messages show a URL in its short form (``short_url``: host and path, never the
@@ -36,6 +39,9 @@ from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
+import tenacity
+
+from flows.sources.contract import SourceError
 
 logger = logging.getLogger("outcomes.http")
 
@@ -159,7 +165,7 @@ for _name in ("outcomes", "outcomes.http", "outcomes.snapshots", "httpx", "httpc
 
 # --- errors --------------------------------------------------------------------------------
 
-class FetchError(RuntimeError):
+class FetchError(SourceError):
     """A fetch failed for good (after its retries, or at once for an answer retrying cannot fix).
 
     The message and every attribute are redacted: no API key ever appears in them.
@@ -264,9 +270,14 @@ class RetryingClient:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _backoff(self, attempt: int) -> float:
-        base = min(self.backoff_max, self.backoff_base * (2 ** (attempt - 1)))
-        return base + (self._rng(0.0, self.jitter) if self.jitter > 0 else 0.0)
+    def _wait_seconds(self, state: tenacity.RetryCallState) -> float:
+        """Retry-After when the server gave one (capped), else exponential back-off plus jitter."""
+        failure = state.outcome.exception() if state.outcome else None
+        retry_after = getattr(failure, "retry_after", None)
+        if retry_after is not None:
+            return min(retry_after, self.retry_after_cap)
+        backoff = tenacity.wait_exponential(multiplier=self.backoff_base, max=self.backoff_max, exp_base=2)
+        return backoff(state) + (self._rng(0.0, self.jitter) if self.jitter > 0 else 0.0)
 
     def _wait(self, seconds: float) -> None:
         self.waits.append(seconds)
@@ -275,39 +286,53 @@ class RetryingClient:
     def request(self, method: str, url: str, *, params: dict | None = None, json: Any = None) -> httpx.Response:
         full = redact_url(httpx.URL(url, params=params) if params else url)
         shown = short_url(full)
-        last_status: int | None = None
-        last_reason = ""
-        for attempt in range(1, self.max_attempts + 1):
-            retry_after: float | None = None
-            try:
-                logger.debug("%s %s (attempt %d/%d)", method, shown, attempt, self.max_attempts)
-                response = self._client.request(method, url, params=params, json=json)
-            except (httpx.TimeoutException, httpx.TransportError) as exc:
-                detail = " ".join((redact(exc) or "no detail").split())
-                if len(detail) > 160:  # transport errors may quote the whole URL
-                    detail = detail[:157] + "..."
-                last_status, last_reason = None, f"{type(exc).__name__}: {detail}"
-            else:
-                status = response.status_code
-                if status < 400:
-                    logger.info("%s %s -> %d", method, shown, status)
-                    return response
-                last_status, last_reason = status, response.reason_phrase or ""
-                if status not in RETRY_STATUSES:
-                    raise FetchError(f"{method} {shown} failed: HTTP {status} {last_reason}".rstrip(),
-                                     url=full, status=status, reason=last_reason, attempts=attempt)
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            if attempt == self.max_attempts:
-                break
-            wait = min(retry_after, self.retry_after_cap) if retry_after is not None else self._backoff(attempt)
-            logger.warning("%s %s: %s; retry %d/%d in %.1f s", method, shown,
-                           f"HTTP {last_status} {last_reason}".rstrip() if last_status else last_reason,
-                           attempt, self.max_attempts - 1, wait)
-            self._wait(wait)
-        what = f"HTTP {last_status} {last_reason}".rstrip() if last_status else last_reason
-        logger.error("%s %s failed after %d attempts: %s", method, shown, self.max_attempts, what)
-        raise FetchError(f"{method} {shown} failed after {self.max_attempts} attempts: {what}",
-                         url=full, status=last_status, reason=last_reason, attempts=self.max_attempts)
+
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            logger.warning("%s %s: %s; retry %d/%d in %.1f s", method, shown, state.outcome.exception().what,
+                           state.attempt_number, self.max_attempts - 1, state.upcoming_sleep)
+
+        retrying = tenacity.Retrying(stop=tenacity.stop_after_attempt(self.max_attempts), wait=self._wait_seconds,
+                                     retry=tenacity.retry_if_exception_type(_Retryable), sleep=self._wait,
+                                     before_sleep=before_sleep, reraise=True)
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._once(method, url, params, json, full, shown, attempt.retry_state.attempt_number)
+        except _Retryable as last:
+            logger.error("%s %s failed after %d attempts: %s", method, shown, self.max_attempts, last.what)
+            raise FetchError(f"{method} {shown} failed after {self.max_attempts} attempts: {last.what}",
+                             url=full, status=last.status, reason=last.reason, attempts=self.max_attempts) from None
+        raise AssertionError("unreachable: tenacity either returns, retries or re-raises")
+
+    def _once(self, method: str, url: str, params: dict | None, json: Any, full: str, shown: str,
+              n: int) -> httpx.Response:
+        """One request: the answer, ``_Retryable`` (another attempt may cure it) or ``FetchError``."""
+        try:
+            logger.debug("%s %s (attempt %d/%d)", method, shown, n, self.max_attempts)
+            response = self._client.request(method, url, params=params, json=json)
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            detail = " ".join((redact(exc) or "no detail").split())
+            if len(detail) > 160:  # transport errors may quote the whole URL
+                detail = detail[:157] + "..."
+            raise _Retryable(None, f"{type(exc).__name__}: {detail}", None) from None
+        status = response.status_code
+        if status < 400:
+            logger.info("%s %s -> %d", method, shown, status)
+            return response
+        reason = response.reason_phrase or ""
+        if status not in RETRY_STATUSES:
+            raise FetchError(f"{method} {shown} failed: HTTP {status} {reason}".rstrip(),
+                             url=full, status=status, reason=reason, attempts=n)
+        raise _Retryable(status, reason, parse_retry_after(response.headers.get("Retry-After")))
+
+
+class _Retryable(Exception):
+    """One failed attempt that another attempt may cure (connection error, timeout, 429, 5xx)."""
+
+    def __init__(self, status: int | None, reason: str, retry_after: float | None) -> None:
+        self.status, self.reason, self.retry_after = status, reason, retry_after
+        self.what = f"HTTP {status} {reason}".rstrip() if status else reason
+        super().__init__(self.what)
 
 
 def parse_json(response: httpx.Response, what: str = "response") -> Any:

@@ -1,7 +1,8 @@
 """The ``refresh`` flow: the table of contents of the job.
 
 Each task wraps plain functions from ``flows.curated`` (read and validate curated files)
-and ``flows.warehouse`` (load, build, publish). Only I/O against the network retries.
+and ``flows.warehouse`` (load, build, publish). Only I/O against the network retries, in one
+place: the HTTP client (``flows.http``); no task retries.
 
 Personal data never reaches Prefect: one task per curated file reads, validates and loads it
 (the frames of raw rows live and die inside that task), tasks take paths and ids and return
@@ -28,8 +29,9 @@ from prefect.cache_policies import NO_CACHE
 from flows import curated, preflight, progress, settings, snapshots, warehouse
 from flows.config import load_assumptions
 from flows.http import FetchError, RetryingClient, short_url
-from flows.sources import Source, load_connectors
+from flows.sources import Source, SourceError, load_connectors
 from flows.sources.config import source_config
+from flows.sources.lineage import sha256_file
 from flows.stats import build_out_tables
 from flows.stats.peers import write_public_peer_groups
 from flows.stats.report_tables import build_report_tables
@@ -144,9 +146,13 @@ def curated_state(ctx: RunContext) -> dict[str, int]:
         return preflight.curated_state(con)
 
 
-@task(**PRIVATE, retries=2, retry_delay_seconds=[10, 60])
+@task(**PRIVATE)
 def extract_source(ctx: RunContext, source: Source, client: "RunClient | None") -> snapshots.ExtractResult:
-    """Fetch a public source into a new raw snapshot, or fall back to its newest snapshot (I/O: retries)."""
+    """Fetch a public source into a new raw snapshot, or fall back to its newest snapshot.
+
+    The HTTP client is the run's one retry layer: this task does not retry (a retried task would
+    multiply the client's attempts), and a fetch that fails for good (any ``SourceError``) falls back.
+    """
     result = snapshots.extract(source, settings.raw_dir(), client, source_config(source.name), offline=client is None)
     log = get_run_logger()
     if client is not None and source.fetch is not None and result.status != "fresh":
@@ -165,7 +171,26 @@ def _reason(message: str, name: str) -> str:
 
 @task(**PRIVATE)
 def load_source(ctx: RunContext, source: Source, extracted: snapshots.ExtractResult) -> None:
-    """Transform a snapshot into validated tables and replace that source's rows in one transaction."""
+    """Transform a snapshot into validated tables and replace that source's rows in one transaction.
+
+    A snapshot fetched in this run that cannot be read (any ``SourceError``: files that do not match
+    the manifest, an answer the transform or the table's Pandera model rejects) is set aside
+    (``.rejected-<name>``) and the newest good snapshot is loaded instead, the reason recorded.
+    """
+    try:
+        _load_snapshot(ctx, source, extracted)
+    except SourceError as exc:
+        if extracted.status != "fresh" or source.fetch is None or extracted.snapshot_dir is None:
+            raise
+        reason = f"fetched snapshot {extracted.snapshot_dir.name} unreadable: {exc}"
+        snapshots.set_aside(extracted.snapshot_dir, reason)
+        fallback = snapshots.fallback(source, settings.raw_dir(), reason)
+        ctx.not_refreshed[source.name] = _reason(fallback.message, source.name)
+        get_run_logger().warning("%s", fallback.message)
+        _load_snapshot(ctx, source, fallback)
+
+
+def _load_snapshot(ctx: RunContext, source: Source, extracted: snapshots.ExtractResult) -> None:
     snap = extracted.snapshot_dir
     manifest = snapshots.read_manifest(snap) if snap else {}
     status = extracted.status
@@ -203,7 +228,7 @@ def load_program_links(ctx: RunContext, source: Source) -> None:
                                     ctx.run_id, ctx.started_at, None, None)
             ctx.sources[source.name] = "missing"
             return
-        inputs = [{"source_file": settings.relative(p), "source_sha256": curated.sha256_file(p),
+        inputs = [{"source_file": settings.relative(p), "source_sha256": sha256_file(p),
                    "file_bytes": p.stat().st_size} for p in files]
         if warehouse.same_inputs(con, source.name, inputs):
             warehouse.record_source(con, source.name, "fresh", None, None,
@@ -330,8 +355,9 @@ def _no_client() -> Iterator[None]:
 
 
 def make_client() -> RetryingClient:
-    """The HTTP client of a run (tests replace this with one over httpx.MockTransport)."""
-    return RetryingClient()
+    """The HTTP client of a run, its retries as ``[http]`` of flows/sources/sources.toml says (tests
+    replace this with one over httpx.MockTransport)."""
+    return RetryingClient(**source_config("http"))
 
 
 #: Transport errors that mean the machine has no network at all (not one host down).

@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import Literal
 
 from flows.settings import relative
-from flows.http import FetchError, redact, redact_params, redact_url
-from flows.sources import FetchedFile, HttpClient, Source
+from flows.http import redact, redact_params, redact_url
+from flows.sources import FetchedFile, HttpClient, Source, SourceError
+from flows.sources.lineage import sha256_file
 
 logger = logging.getLogger("outcomes.snapshots")
 
@@ -45,9 +46,9 @@ FOLDER_TIME_FORMAT = "%Y-%m-%dT%H%M%SZ"
 KINDS = ("fetched", "bundled", "transcribed")
 
 
-class SnapshotError(ValueError):
+class SnapshotError(SourceError, ValueError):
     """A snapshot is unreadable or does not match its manifest (missing manifest or file, hash mismatch,
-    bad header). One class for the snapshot store and every connector."""
+    bad header). One class for the snapshot store and every connector: a kind of ``SourceError``."""
 
 
 def _utc(dt: datetime | None) -> datetime:
@@ -174,10 +175,10 @@ def verify_snapshot(snapshot_dir: Path) -> list[str]:
         if not path.is_file():
             problems.append(f"{path}: missing")
             continue
-        data = path.read_bytes()
-        if len(data) != entry.get("bytes"):
-            problems.append(f"{path}: {len(data)} bytes, manifest says {entry.get('bytes')}")
-        digest = hashlib.sha256(data).hexdigest()
+        size = path.stat().st_size
+        if size != entry.get("bytes"):
+            problems.append(f"{path}: {size} bytes, manifest says {entry.get('bytes')}")
+        digest = sha256_file(path)
         if digest != entry.get("sha256"):
             problems.append(f"{path}: sha256 {digest}, manifest says {entry.get('sha256')}")
     return problems
@@ -196,7 +197,8 @@ class ExtractResult:
     message: str
 
 
-def _fallback(source: Source, raw_root: Path, reason: str) -> ExtractResult:
+def fallback(source: Source, raw_root: Path, reason: str) -> ExtractResult:
+    """The newest snapshot of ``source`` (``stale``), or none (``missing``), with ``reason`` in the message."""
     snap = newest_snapshot(raw_root, source.name)
     if snap is None:
         return ExtractResult(None, "missing", redact(f"{source.name}: {reason}; no snapshot under "
@@ -212,8 +214,9 @@ def extract(source: Source, raw_root: Path, client: HttpClient | None, config: d
 
     - file-only source (no ``fetch``): its newest (bundled) snapshot, status ``fresh``;
     - ``offline`` or no client: newest snapshot, status ``stale``;
-    - fetch fails (``FetchError`` after retries, malformed answer, no API key): newest snapshot,
-      status ``stale``, the reason in ``message`` (redacted);
+    - fetch fails (any ``SourceError``: ``FetchError`` after the client's retries, an answer not
+      in the documented shape, no API key): newest snapshot, status ``stale``, the reason in
+      ``message`` (redacted);
     - no snapshot at all: status ``missing``, ``snapshot_dir`` None (the run goes on without it).
     """
     raw_root = Path(raw_root)
@@ -223,14 +226,36 @@ def extract(source: Source, raw_root: Path, client: HttpClient | None, config: d
             return ExtractResult(None, "missing", f"{source.name}: no snapshot under {raw_root / source.name}: source skipped")
         return ExtractResult(snap, "fresh", f"{source.name}: file source, snapshot {snap.name}")
     if offline or client is None:
-        return _fallback(source, raw_root, "offline")
+        return fallback(source, raw_root, "offline")
     try:
         files = source.fetch(client, config)
         snap = save_snapshot(raw_root, source.name, files)
-    except FetchError as exc:
-        logger.warning("%s: fetch failed: %s", source.name, exc)
-        return _fallback(source, raw_root, f"fetch failed: {exc}")
+    except SourceError as exc:
+        logger.warning("%s: fetch failed: %s", source.name, redact(exc))
+        return fallback(source, raw_root, f"fetch failed: {exc}")
     return ExtractResult(snap, "fresh", f"{source.name}: fetched {len(files)} files into {snap.name}")
+
+
+#: Prefix of a snapshot folder set aside because it could not be read (ignored like any hidden folder).
+REJECTED_PREFIX = ".rejected-"
+
+
+def set_aside(snapshot_dir: Path, reason: str) -> Path:
+    """Rename an unreadable snapshot to ``.rejected-<name>`` (kept for inspection, never chosen again).
+
+    The reason goes into ``rejected.txt`` beside its files. Returns the new folder.
+    """
+    snapshot_dir = Path(snapshot_dir)
+    target = snapshot_dir.with_name(REJECTED_PREFIX + snapshot_dir.name)
+    n = 1
+    while target.exists():
+        n += 1
+        target = snapshot_dir.with_name(f"{REJECTED_PREFIX}{snapshot_dir.name}-{n}")
+    os.rename(snapshot_dir, target)
+    (target / "rejected.txt").write_text(redact(reason) + "\n", encoding="utf-8")
+    logger.warning("%s: snapshot %s set aside as %s: %s", snapshot_dir.parent.name, snapshot_dir.name,
+                   target.name, redact(reason))
+    return target
 
 
 def snapshot_local_files(raw_root: Path, source: str, paths: list[Path], url: str,

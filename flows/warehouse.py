@@ -339,8 +339,14 @@ def load_source_frames(con: duckdb.DuckDBPyConnection, source: str, frames: dict
     """Validate a source's frames with their Pandera models and replace that source's rows.
 
     Tables with a ``data_origin`` column are shared: only rows of this origin are replaced.
-    Other tables belong to the source whole. All in one transaction: never half-loaded.
+    Other tables belong to the source whole. All in one transaction: never half-loaded. Frames
+    that break their model raise ``SourceError`` (the publisher's data, not the code, is at fault:
+    the refresh falls back to the source's last good snapshot).
     """
+    import pandera.errors
+
+    from flows.sources import SourceError
+
     counts: dict[str, int] = {}
     validated = {}
     for table, df in frames.items():
@@ -348,7 +354,13 @@ def load_source_frames(con: duckdb.DuckDBPyConnection, source: str, frames: dict
             continue
         if table not in TABLES:
             raise KeyError(f"source {source}: unknown table {table}")
-        validated[table] = pandera_model(table).validate(df, lazy=True)
+        try:
+            validated[table] = pandera_model(table).validate(df, lazy=True)
+        except pandera.errors.SchemaErrors as exc:
+            cases = exc.failure_cases
+            first = "; ".join(f"column {c!r} check {k!r} value {str(v)!r}" for c, k, v in
+                              cases[["column", "check", "failure_case"]].head(3).itertuples(index=False))
+            raise SourceError(f"source {source}: {len(cases)} value(s) of {table} break its schema ({first})") from None
     con.execute("BEGIN TRANSACTION")
     try:
         for table, df in validated.items():

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import schemas  # noqa: F401
-from flows.sources import SOURCES, census_pseo as pseo
+from flows.sources import SOURCES, SourceError, census_pseo as pseo
 from flows.sources.snapshot_files import sha256_file
 from schemas.generate import pandera_model
 
@@ -194,13 +194,13 @@ def test_api_empty_results(tmp_path):
 
 
 def test_api_malformed_json_is_a_clear_error():
-    with pytest.raises(pseo.PseoApiError, match="not valid JSON"):
+    with pytest.raises(SourceError, match="not valid JSON"):
         pseo.fetch(Adapter(_handler(b'[["INSTITUTION","DEGREE_LEVEL"],["0036')), {})
-    with pytest.raises(pseo.PseoApiError, match="array of arrays"):
+    with pytest.raises(SourceError, match="array of arrays"):
         pseo.fetch(Adapter(_handler(b'{"error": "unknown variable"}')), {})
-    with pytest.raises(pseo.PseoApiError, match="data row 1 has 2 values"):
+    with pytest.raises(SourceError, match="data row 1 has 2 values"):
         pseo.parse_api_json(json.dumps([HEADER, ["1", "2"]]).encode(), "test")
-    with pytest.raises(pseo.PseoApiError, match="HTTP 400"):
+    with pytest.raises(SourceError, match="HTTP 400"):
         pseo.fetch(Adapter(_handler(b"error: unknown variable 'FOO'", 400)), {})
 
 

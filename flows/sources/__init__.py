@@ -1,21 +1,20 @@
-"""Public sources: the contract every connector follows, and the registry.
+"""Public sources: the registry of connectors and the ``Source`` record each one registers.
 
-Owns the ``Source`` interface. Each connector lives in ``flows/sources/<name>.py`` and
-keeps *extract* (fetch over HTTP into a raw snapshot, or locate a bundled file) apart
-from *transform* (snapshot files -> tables validated by the Pandera models generated
-from ``schemas``). The refresh flow calls, per source:
+The contract every connector follows -- ``fetch`` (optional) returns the publisher's answers
+unchanged, ``transform`` turns a snapshot folder into raw frames; one error type,
+``SourceError``; validation, quarantine and loading done once, generically -- is written down
+in ``flows/sources/contract.py``. The refresh flow calls, per source:
 
-    files = source.fetch(client, config)      # online: list[FetchedFile], may raise
-    snapshot_dir = save_snapshot(...)          # flows/snapshots.py stores them unchanged + manifest
-    # or, offline / after a failed fetch: newest snapshot under data/raw/<name>/
-    frames = source.transform(snapshot_dir, config)      # {table_name: DataFrame}
+    result = flows.snapshots.extract(source, raw_root, client, config, offline)
+        # source.fetch(client, config) -> files, stored unchanged as a dated snapshot;
+        # offline, file-only or after a SourceError: the newest snapshot under data/raw/<name>/
+    frames = source.transform(result.snapshot_dir, config)        # {table_name: DataFrame}
+    flows.warehouse.load_source_frames(con, source.name, frames, run_id)
 
-and then validates every frame with ``schemas.generate.pandera_model(table_name)`` and
-replaces those tables' rows in one transaction. Frames for the shared tables
-``core_programs__programs`` and ``core_outcomes__graduate_outcomes`` carry their own
-``data_origin`` (the source name); the loader replaces only the rows of that origin.
+Frames for shared tables carry their own ``data_origin`` (the source name); the loader
+replaces only the rows of that origin.
 
-A connector module must not open the warehouse, print, or read environment variables
+A connector module must not open the warehouse, print, retry, or read environment variables
 other than its API key (through ``flows.http``).
 """
 
@@ -23,10 +22,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional, Protocol
+from typing import Callable, Optional
 
-import httpx
 import pandas as pd
+
+from flows.sources.contract import Connector, HttpClient, SourceError
+
+__all__ = ["Connector", "FetchedFile", "HttpClient", "Source", "SourceError", "SOURCES", "register",
+           "load_connectors"]
+
 
 @dataclass(frozen=True)
 class FetchedFile:
@@ -37,13 +41,6 @@ class FetchedFile:
     url: str  # without any API key
     params: dict  # query / body parameters, without any API key
     status: int
-
-
-class HttpClient(Protocol):
-    """What a connector's fetch may use: flows.http's retrying client, or a test double."""
-
-    def request(self, method: str, url: str, *, params: dict | None = None,
-                json: Any = None) -> httpx.Response: ...
 
 
 #: fetch(client, config) -> files to snapshot. ``config`` is the source's section of the settings.

@@ -48,10 +48,10 @@ from typing import Any
 import pandas as pd
 
 from flows import http
-from flows.snapshots import snapshot_files
+from flows.snapshots import SnapshotError, snapshot_files
 from flows.sources import FetchedFile, HttpClient, Source, register
-from flows.sources.tabular import (ValueProblem, classify_token, file_sha256, quarantine_row, raw_row,
-                                   snapshot_id_of, source_file_of, typed_frame)
+from flows.sources.tabular import ValueProblem, classify_token, raw_row, typed_frame
+from flows.sources.lineage import file_sha256, quarantine_row, snapshot_id, source_file_of
 
 logger = logging.getLogger("outcomes.sources.bls_oews")
 
@@ -263,18 +263,18 @@ def _read_points(path: Path) -> list[tuple[str, dict, str | None]]:
         reader = csv.DictReader(io.StringIO(text))
         missing = [c for c in FLAT_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise ValueError(f"{path}: not a BLS flat file: columns {missing} missing (header {reader.fieldnames})")
+            raise SnapshotError(f"{path}: not a BLS flat file: columns {missing} missing (header {reader.fieldnames})")
         return [(row["series_id"].strip(), {k: row[k] for k in FLAT_COLUMNS if k != "series_id"},
                  footnote_text(row.get("footnote_codes"))) for row in reader]
     try:
         body = json.loads(path.read_bytes())
     except ValueError as exc:
-        raise ValueError(f"{path}: not valid JSON ({exc})") from None
+        raise SnapshotError(f"{path}: not valid JSON ({exc})") from None
     body = body if isinstance(body, dict) else {}
     results = body.get("Results")
     series_list = results.get("series") if isinstance(results, dict) else None
     if body.get("status") != "REQUEST_SUCCEEDED" or not isinstance(series_list, list):
-        raise ValueError(f"{path}: not a successful BLS API v2 answer (status {body.get('status')!r}, "
+        raise SnapshotError(f"{path}: not a successful BLS API v2 answer (status {body.get('status')!r}, "
                          f"Results.series {'present' if isinstance(series_list, list) else 'missing'})")
     return [(str(series.get("seriesID", "")), point, _footnotes(point.get("footnotes")))
             for series in series_list for point in series.get("data") or []]
@@ -283,7 +283,7 @@ def _read_points(path: Path) -> list[tuple[str, dict, str | None]]:
 def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
     """Stored API answers -> wages (one row per series x year), the crosswalk, raw rows, quarantine."""
     snapshot_dir = Path(snapshot_dir)
-    snap_id = snapshot_id_of(snapshot_dir)
+    snap_id = snapshot_id(snapshot_dir)
     titles = {str(k): v for k, v in (config.get("soc_titles") or {}).items()}
     wages: dict[tuple, dict] = {}
     raws: list[dict] = []

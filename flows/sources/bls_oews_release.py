@@ -30,9 +30,9 @@ import pandas as pd
 
 from flows.sources import Source, register
 from flows.sources.bls_oews import FIPS_STATE, classify_wage, footnote_text
-from flows.sources.snapshot_files import snapshot_file
-from flows.sources.tabular import (ValueProblem, quarantine_row, raw_row, snapshot_id_of, source_file_of,
-                                   typed_frame)
+from flows.sources.snapshot_files import SnapshotError, snapshot_file
+from flows.sources.tabular import ValueProblem, raw_row, typed_frame
+from flows.sources.lineage import quarantine_row, snapshot_id, source_file_of
 from schemas.tables.bls_oews import OEWS_DATATYPES
 
 logger = logging.getLogger("outcomes.sources.bls_oews_release")
@@ -49,7 +49,7 @@ PREFIX_RE = re.compile(r"^OEU([NSM])(\d{7})(\d{6})(\d{6})$")
 def _value_column(fieldnames: list[str], code: str) -> str:
     found = [c for c in fieldnames if c.startswith(f"v{code}_") or c == f"v{code}"]
     if len(found) != 1:
-        raise ValueError(f"no single value column for datatype {code} (v{code}_...) in {fieldnames}")
+        raise SnapshotError(f"no single value column for datatype {code} (v{code}_...) in {fieldnames}")
     return found[0]
 
 
@@ -123,7 +123,7 @@ def parse_row(row: dict, columns: dict[str, str], states: dict[str, str], year: 
 def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
     """Bundled release extracts -> one row per series (with status), raw rows, quarantine."""
     snapshot_dir = Path(snapshot_dir)
-    snap_id = snapshot_id_of(snapshot_dir)
+    snap_id = snapshot_id(snapshot_dir)
     year = int(config.get("reference_year", 2025))
     area_path, _ = snapshot_file(snapshot_dir, config.get("area_file", "oews_may2025_area.csv"))
     states = read_area_states(area_path)
@@ -138,7 +138,7 @@ def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
             fieldnames = reader.fieldnames or []
             missing = [c for c in ID_COLUMNS if c not in fieldnames]
             if missing:
-                raise ValueError(f"{src}: not an OEWS wide extract: columns {missing} missing")
+                raise SnapshotError(f"{src}: not an OEWS wide extract: columns {missing} missing")
             columns = {code: _value_column(fieldnames, code) for code in OEWS_DATATYPES}
             for n, row in enumerate(reader, start=1):
                 raws.append(raw_row(snap_id, src, n, row))

@@ -38,12 +38,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from flows.http import FetchError, ResponseFormatError
 from flows.settings import relative
 from flows.sources import FetchedFile, HttpClient, Source, register
 from flows.sources.public_programs import CIP2_TITLES, cell_row, in_program_scope, outcome_row
 from flows.sources.tabular import typed_frame
-from flows.sources.snapshot_files import (SnapshotError, files_config, problem, quarantine_frame,
-                                          quarantine_row, read_manifest, snapshot_file, snapshot_id)
+from flows.sources.snapshot_files import SnapshotError, files_config, read_manifest, snapshot_file
+from flows.sources.lineage import problem, quarantine_frame, quarantine_row, snapshot_id
 from schemas.tables.census_pseo import PSEO_COLUMNS, RAW_FIELDS
 
 SOURCE = "census_pseo"
@@ -72,10 +73,6 @@ STATUS = {"1": "released", "5": "suppressed", "-1": "not_available"}
 REQUIRED_COLUMNS = ("institution", "degree_level", "cipcode", "grad_cohort") + tuple(
     f"{y}_{m}" for y in ("y1", "y5", "y10") for m in ("p25_earnings", "p50_earnings", "p75_earnings", "grads_earn")
 ) + tuple(f"status_{y}_{m}" for y in ("y1", "y5", "y10") for m in ("earnings", "grads_earn"))
-
-
-class PseoApiError(ValueError):
-    """The PSEO API answered something this connector cannot read."""
 
 
 # --- repairs ---------------------------------------------------------------------------
@@ -141,28 +138,29 @@ def parse_api_json(content: bytes, where: str) -> pd.DataFrame:
     """Rows of a PSEO API answer (JSON array of arrays, header first) as text, lower-case names.
 
     An empty body (the API answers 204 No Content when nothing matches) or a header-only array
-    gives zero rows. Anything else that is not that shape raises ``PseoApiError``.
+    gives zero rows. Anything else that is not that shape raises ``ResponseFormatError`` (a
+    ``SourceError``).
     """
     if not content.strip():
         return pd.DataFrame(columns=list(PSEO_COLUMNS), dtype=str)
     try:
         data = json.loads(content)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise PseoApiError(f"{where}: answer is not valid JSON ({exc}); it starts with {content[:80]!r}") from exc
+        raise ResponseFormatError(f"{where}: answer is not valid JSON ({exc}); it starts with {content[:80]!r}") from exc
     if not isinstance(data, list) or not data or not all(isinstance(r, list) for r in data):
-        raise PseoApiError(f"{where}: expected a JSON array of arrays with a header row, got {str(data)[:80]!r}")
+        raise ResponseFormatError(f"{where}: expected a JSON array of arrays with a header row, got {str(data)[:80]!r}")
     header = data[0]
     if not all(isinstance(h, str) for h in header):
-        raise PseoApiError(f"{where}: first row is not a header of names: {header[:5]!r}")
+        raise ResponseFormatError(f"{where}: first row is not a header of names: {header[:5]!r}")
     names = [h.strip().lower() for h in header]
     for i, row in enumerate(data[1:], start=1):
         if len(row) != len(names):
-            raise PseoApiError(f"{where}: data row {i} has {len(row)} values, the header has {len(names)}")
+            raise ResponseFormatError(f"{where}: data row {i} has {len(row)} values, the header has {len(names)}")
     rows = [["" if v is None else str(v) for v in r] for r in data[1:]]
     df = pd.DataFrame(rows, columns=names, dtype=str)
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
-        raise PseoApiError(f"{where}: answer lacks the variables {[c.upper() for c in missing]}")
+        raise ResponseFormatError(f"{where}: answer lacks the variables {[c.upper() for c in missing]}")
     return df
 
 
@@ -411,8 +409,8 @@ def transform(snapshot_dir: Path, config: dict | None = None) -> dict[str, pd.Da
 def fetch(client: HttpClient, config: dict | None = None) -> list[FetchedFile]:
     """Ask the PSEO earnings API (and the institution labels file); return the answers unchanged.
 
-    Raises ``PseoApiError`` on a non-200/204 status or an answer that is not the documented
-    JSON shape, so that a bad answer never becomes a snapshot.
+    Raises ``FetchError`` on a non-200/204 status and ``ResponseFormatError`` on an answer that is
+    not the documented JSON shape (both ``SourceError``), so that a bad answer never becomes a snapshot.
     """
     cfg = files_config(SOURCE, config)
     api = cfg["api"]
@@ -420,17 +418,19 @@ def fetch(client: HttpClient, config: dict | None = None) -> list[FetchedFile]:
     params = {"get": ",".join(api["variables"]), "for": api["for"], **dict(api.get("predicates", {}))}
     resp = client.request("GET", url, params=params)
     if resp.status_code not in (200, 204):
-        raise PseoApiError(f"{url}: HTTP {resp.status_code}: {resp.text[:300]!r}")
+        raise FetchError(f"{url}: HTTP {resp.status_code}: {resp.text[:300]!r}", url=url, status=resp.status_code)
     parse_api_json(resp.content, url)  # validate the shape before it is stored
     files = [FetchedFile("pseo-earnings.json", resp.content, url, params, resp.status_code)]
     labels_url = api.get("labels_url")
     if labels_url:
         lab = client.request("GET", labels_url)
         if lab.status_code != 200:
-            raise PseoApiError(f"{labels_url}: HTTP {lab.status_code}: {lab.text[:300]!r}")
+            raise FetchError(f"{labels_url}: HTTP {lab.status_code}: {lab.text[:300]!r}", url=labels_url,
+                             status=lab.status_code)
         head = next(csv.reader(io.StringIO(lab.content.decode("utf-8-sig", errors="replace"))), [])
         if "institution" not in head or "label" not in head:
-            raise PseoApiError(f"{labels_url}: not a PSEO label file (header {head[:6]!r})")
+            raise ResponseFormatError(f"{labels_url}: not a PSEO label file (header {head[:6]!r})", url=labels_url,
+                                      status=lab.status_code)
         files.append(FetchedFile(cfg["labels_file"], lab.content, labels_url, {}, lab.status_code))
     return files
 

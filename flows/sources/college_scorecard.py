@@ -50,11 +50,11 @@ from typing import Any, Iterator
 import pandas as pd
 
 from flows import http
-from flows.snapshots import snapshot_files
+from flows.snapshots import SnapshotError, snapshot_files
 from flows.sources import FetchedFile, HttpClient, Source, register
 from flows.sources.public_programs import cell_row, in_program_scope, outcome_row, parse_cohort_text
-from flows.sources.tabular import (ValueProblem, classify_token, file_sha256, quarantine_row, raw_row,
-                                   snapshot_id_of, source_file_of, typed_frame)
+from flows.sources.tabular import ValueProblem, classify_token, raw_row, typed_frame
+from flows.sources.lineage import file_sha256, quarantine_row, snapshot_id, source_file_of
 
 logger = logging.getLogger("outcomes.sources.college_scorecard")
 
@@ -212,16 +212,16 @@ def _api_records(path: Path) -> Iterator[tuple[int, dict]]:
     try:
         body = json.loads(path.read_bytes())
     except ValueError as exc:
-        raise ValueError(f"{path}: not valid JSON ({exc})") from None
+        raise SnapshotError(f"{path}: not valid JSON ({exc})") from None
     if not isinstance(body, dict) or not isinstance(body.get("results"), list):
-        raise ValueError(f"{path}: expected a College Scorecard API page with a 'results' array")
+        raise SnapshotError(f"{path}: expected a College Scorecard API page with a 'results' array")
     n = 0
     for school in body["results"]:
         programs = _get(school, "latest.programs.cip_4_digit")
         if programs is _MISSING or programs is None:
             continue
         if not isinstance(programs, list):
-            raise ValueError(f"{path}: latest.programs.cip_4_digit of school {school.get('id')} is not an array")
+            raise SnapshotError(f"{path}: latest.programs.cip_4_digit of school {school.get('id')} is not an array")
         for program in programs:
             n += 1
             rec: dict = {}
@@ -272,7 +272,7 @@ def _csv_records(path: Path, families: tuple[str, ...]) -> Iterator[tuple[int, d
             reader.fieldnames = [current_name(c) for c in reader.fieldnames]
         missing = {"UNITID", "CIPCODE", "CREDLEV"} - set(reader.fieldnames or [])
         if missing:
-            raise ValueError(f"{path}{'!' + member if member != path.name else ''}: not a Field-of-Study file, "
+            raise SnapshotError(f"{path}{'!' + member if member != path.name else ''}: not a Field-of-Study file, "
                              f"missing column(s) {sorted(missing)}")
         for i, row in enumerate(reader, start=1):
             if in_families(normalise_cip4(row.get("CIPCODE")), families):
@@ -332,7 +332,7 @@ def load_cohort_map(snapshot_dir: Path) -> dict[tuple[str, str], str]:
     wb = openpyxl.load_workbook(books[-1], read_only=True)
     try:
         if COHORT_SHEET not in wb.sheetnames:
-            raise ValueError(f"{source_file_of(books[-1])}: no sheet {COHORT_SHEET!r}")
+            raise SnapshotError(f"{source_file_of(books[-1])}: no sheet {COHORT_SHEET!r}")
         rows = wb[COHORT_SHEET].iter_rows(values_only=True)
         header = [str(h or "").replace(" datafile", "").strip() for h in next(rows)]
         out = {}
@@ -376,7 +376,7 @@ def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
     """Snapshot (API pages and/or bulk CSV) -> earnings rows, debt rows, raw rows, quarantine."""
     snapshot_dir = Path(snapshot_dir)
     families = cip_families(config)
-    snap_id = snapshot_id_of(snapshot_dir)
+    snap_id = snapshot_id(snapshot_dir)
     earnings: dict[tuple, dict] = {}
     debts: dict[tuple, dict] = {}
     cells: dict[tuple, dict] = {}

@@ -41,9 +41,9 @@ import pandas as pd
 from flows.settings import relative
 from flows.sources import Source, register
 from flows.sources.public_programs import cell_row, in_program_scope, outcome_row
-from flows.sources.snapshot_files import (SnapshotError, files_config, problem, quarantine_frame, quarantine_row,
-                                          read_manifest, snapshot_file, snapshot_id)
+from flows.sources.snapshot_files import SnapshotError, files_config, read_manifest, snapshot_file
 from flows.sources.tabular import typed_frame
+from flows.sources.lineage import problem, quarantine_frame, quarantine_row, snapshot_id
 from schemas.tables.colorado_roi import COLORADO_COLUMNS, RAW_FIELDS
 
 SOURCE = "colorado_roi"

@@ -21,8 +21,9 @@ from pathlib import Path
 import pandas as pd
 
 from flows.sources import Source, register
-from flows.sources.snapshot_files import snapshot_file
-from flows.sources.tabular import quarantine_row, raw_row, snapshot_id_of, source_file_of, typed_frame
+from flows.sources.snapshot_files import SnapshotError, snapshot_file
+from flows.sources.tabular import raw_row, typed_frame
+from flows.sources.lineage import quarantine_row, snapshot_id, source_file_of
 
 logger = logging.getLogger("outcomes.sources.fivethirtyeight")
 
@@ -65,7 +66,7 @@ def premium(grad: float | None, nongrad: float | None) -> float | None:
 
 def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
     snapshot_dir = Path(snapshot_dir)
-    snap_id = snapshot_id_of(snapshot_dir)
+    snap_id = snapshot_id(snapshot_dir)
     path, digest = snapshot_file(snapshot_dir, config.get("grad_students_file", "grad-students.csv"))
     src = source_file_of(path)
     rows, raws, quarantine, seen = [], [], [], set()
@@ -73,7 +74,7 @@ def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
         reader = csv.DictReader(fh)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise ValueError(f"{src}: columns {missing} missing (not FiveThirtyEight's grad-students.csv)")
+            raise SnapshotError(f"{src}: columns {missing} missing (not FiveThirtyEight's grad-students.csv)")
         for n, raw in enumerate(reader, start=1):
             raws.append(raw_row(snap_id, src, n, raw))
             out, problems = {}, []

@@ -42,8 +42,8 @@ from schemas import TABLES
 
 from flows.settings import relative
 from flows.sources import Source, register
-from flows.sources.snapshot_files import (SnapshotError, files_config, problem, quarantine_frame,
-                                          quarantine_row, read_manifest, snapshot_file, snapshot_id)
+from flows.sources.snapshot_files import SnapshotError, files_config, read_manifest, snapshot_file
+from flows.sources.lineage import problem, quarantine_frame, quarantine_row, snapshot_id
 from schemas.checks import cohort_of
 from schemas.model import FIELDS, VOCABULARIES
 from schemas.tables.freecodecamp_2016 import RAW_FIELDS, SURVEY_COLUMNS

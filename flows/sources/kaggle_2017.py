@@ -33,8 +33,9 @@ import pandas as pd
 
 from flows.config import load_assumptions
 from flows.sources import Source, register
-from flows.sources.snapshot_files import snapshot_file
-from flows.sources.tabular import quarantine_row, raw_row, snapshot_id_of, source_file_of, typed_frame
+from flows.sources.snapshot_files import SnapshotError, snapshot_file
+from flows.sources.tabular import raw_row, typed_frame
+from flows.sources.lineage import quarantine_row, snapshot_id, source_file_of
 from flows.stats.intervals import quantiles
 from flows.stats.suppression import complementary_suppression, min_cell_size, primary_suppression
 from schemas.tables.kaggle_2017 import FORMAL_EDUCATION
@@ -61,7 +62,7 @@ def read_rates(path: Path) -> dict[str, float]:
             try:
                 rates[code] = float(row["exchangeRateUS"])
             except (KeyError, TypeError, ValueError):
-                raise ValueError(f"{path} row {n}: column 'exchangeRateUS' value {row.get('exchangeRateUS')!r} "
+                raise SnapshotError(f"{path} row {n}: column 'exchangeRateUS' value {row.get('exchangeRateUS')!r} "
                                  "breaks rule number") from None
     return rates
 
@@ -126,7 +127,7 @@ def compensation_cells(respondents: pd.DataFrame, countries: list[str], k: int) 
 
 def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
     snapshot_dir = Path(snapshot_dir)
-    snap_id = snapshot_id_of(snapshot_dir)
+    snap_id = snapshot_id(snapshot_dir)
     rates_path, _ = snapshot_file(snapshot_dir, config.get("rates_file", "conversionRates.csv"))
     rates = read_rates(rates_path)
     path, digest = snapshot_file(snapshot_dir, config.get("responses_file", "multipleChoiceResponses_subset.csv"))
@@ -136,7 +137,7 @@ def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
         reader = csv.DictReader(fh)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise ValueError(f"{src}: columns {missing} missing (not the Kaggle 2017 extract)")
+            raise SnapshotError(f"{src}: columns {missing} missing (not the Kaggle 2017 extract)")
         for n, raw in enumerate(reader, start=1):
             kept = {c: raw.get(c) for c in COLUMNS}  # gender, age and language never go further
             raws.append(raw_row(snap_id, src, n, kept))

@@ -33,7 +33,8 @@ import pandas as pd
 
 from flows.sources import Source, register
 from flows.sources.snapshot_files import snapshot_file
-from flows.sources.tabular import quarantine_row, raw_row, snapshot_id_of, source_file_of, typed_frame
+from flows.sources.tabular import raw_row, typed_frame
+from flows.sources.lineage import quarantine_row, snapshot_id, source_file_of
 
 logger = logging.getLogger("outcomes.sources.nsf_ncses")
 
@@ -209,7 +210,7 @@ def _cells_of_row(table_id: str, meta: dict, row: dict, parent: dict) -> list[di
 def transform(snapshot_dir: Path, config: dict) -> dict[str, pd.DataFrame]:
     """Bundled NCSES table CSVs -> one row per published cell, raw rows, quarantine."""
     snapshot_dir = Path(snapshot_dir)
-    snap_id = snapshot_id_of(snapshot_dir)
+    snap_id = snapshot_id(snapshot_dir)
     tables = {str(k): v for k, v in (config.get("tables") or {}).items()} or {t: f"table_{t}_data.csv" for t in TABLES}
     cells: list[dict] = []
     raws: list[dict] = []

@@ -23,8 +23,8 @@ import pandas as pd
 
 from flows.settings import relative
 from flows.sources import Source, register
-from flows.sources.snapshot_files import (SnapshotError, files_config, problem, quarantine_frame,
-                                          quarantine_row, read_manifest, snapshot_file)
+from flows.sources.snapshot_files import SnapshotError, files_config, read_manifest, snapshot_file
+from flows.sources.lineage import problem, quarantine_frame, quarantine_row
 
 SOURCE = "outcome_reports"
 ALL_PROGRAMS = "All programs"

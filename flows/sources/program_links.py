@@ -20,8 +20,8 @@ import pandas as pd
 from flows.settings import raw_dir, relative
 from flows.sources import Source, register
 from flows.sources.census_pseo import DEGREE_LEVELS
-from flows.sources.snapshot_files import (SnapshotError, files_config, problem, quarantine_frame,
-                                          quarantine_row, sha256_file)
+from flows.sources.snapshot_files import SnapshotError, files_config
+from flows.sources.lineage import problem, quarantine_frame, quarantine_row, sha256_file
 from schemas.model import FIELDS, TABLES, VOCABULARIES
 
 SOURCE = "program_links"

@@ -1,9 +1,9 @@
-"""Helpers shared by the file-based connectors: manifests, lineage, quarantine rows, config.
+"""Helpers shared by the file-based connectors: a snapshot's files, bundled snapshots, config.
 
-Owns reading a snapshot folder's ``manifest.json`` and checking its files' hashes, writing
+Owns finding one file of a snapshot folder and checking it against ``manifest.json``, writing
 the manifest of a *bundled* snapshot (real public files copied unchanged into
-``data/raw/<source>/<snapshot-id>/``), building ``core_ingest__quarantine`` rows and reading
-``flows/sources/sources.toml``. It never fetches over HTTP (``flows/http.py``) and never
+``data/raw/<source>/<snapshot-id>/``) and reading a source's section of
+``flows/sources/sources.toml`` (lineage ids, hashes and quarantine rows: ``flows.sources.lineage``). It never fetches over HTTP (``flows/http.py``) and never
 stores fetched answers (``flows/snapshots.py`` does).
 """
 
@@ -15,16 +15,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
-import pandas as pd
-
-from flows.curated import sha256_file  # noqa: F401  (re-exported for the connectors)
 from flows.snapshots import SnapshotError, read_manifest  # noqa: F401  (one manifest reader for all)
-
 from flows.settings import relative
 from flows.sources.config import load_sources_config
-
-QUARANTINE_COLUMNS = ("source_file", "source_sha256", "source_row_number", "file_kind", "quarantine_stage",
-                      "failed_rules", "failure_messages", "raw_values_json", "run_id")
+from flows.sources.lineage import sha256_file
 
 
 def files_config(source: str, override: dict | None = None) -> dict:
@@ -47,10 +41,6 @@ def snapshot_file(snapshot_dir: Path, name: str, verify: bool = True) -> tuple[P
         raise SnapshotError(f"{relative(path)}: sha256 {digest} differs from the manifest's {entry['sha256']} "
                             "(a snapshot file must stay unchanged)")
     return path, digest
-
-
-def snapshot_id(snapshot_dir: Path) -> str:
-    return relative(Path(snapshot_dir))
 
 
 def write_bundled_snapshot(source: str, files: Iterable[Path], dest_root: Path, snapshot: str, *,
@@ -85,31 +75,3 @@ def write_bundled_snapshot(source: str, files: Iterable[Path], dest_root: Path, 
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return folder
-
-
-def quarantine_row(source_file: str, sha256: str, row_number: int, file_kind: str,
-                   problems: list[tuple[str, str, str]], raw: dict, stage: str = "validate") -> dict:
-    """One ``core_ingest__quarantine`` row. ``problems``: (column, rule, message) triples."""
-    return {
-        "source_file": source_file,
-        "source_sha256": sha256,
-        "source_row_number": row_number,
-        "file_kind": file_kind,
-        "quarantine_stage": stage,
-        "failed_rules": "; ".join(f"{c}:{r}" for c, r, _ in problems),
-        "failure_messages": " | ".join(m for _, _, m in problems),
-        "raw_values_json": json.dumps(raw, ensure_ascii=False, sort_keys=True),
-        "run_id": None,
-    }
-
-
-def quarantine_frame(rows: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=list(QUARANTINE_COLUMNS))
-    df["source_row_number"] = df["source_row_number"].astype("Int64")
-    return df
-
-
-def problem(source_file: str, row_number: int, column: str, value, rule: str, explanation: str) -> tuple[str, str, str]:
-    """A (column, rule, message) triple whose message names file, row, column, value and rule."""
-    return (column, rule, f"{source_file} row {row_number}: column {column!r} value {value!r} breaks "
-                          f"rule {rule}: {explanation}")

@@ -1,24 +1,21 @@
 """Helpers the public connectors share to build their frames.
 
 Owns: turning rows (dicts) into frames with exactly a registered table's columns and dtypes,
-the classification of publishers' suppression / missing tokens, raw-table rows (all text as
-JSON, with snapshot lineage) and quarantine rows for ``core_ingest__quarantine``. Knows no
-source's format.
+the classification of publishers' suppression / missing tokens and raw-table rows (all text as
+JSON, with snapshot lineage). Lineage ids, file hashes and quarantine rows are in
+``flows.sources.lineage``. Knows no source's format.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
-from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
 
 import schemas  # noqa: F401  (fills the registries)
-from flows.settings import relative
 from schemas.model import TABLES
 
 _DTYPES = {"string": "object", "integer": "Int64", "number": "float64", "boolean": "boolean",
@@ -89,35 +86,3 @@ def raw_row(snapshot_id: str, source_file: str, row_number: int, values: dict) -
         "source_row_number": row_number,
         "raw_values_json": json.dumps({k: to_text(v) for k, v in values.items()}, ensure_ascii=False),
     }
-
-
-def quarantine_row(source_file: str, sha256: str, row_number: int, file_kind: str,
-                   problems: list[tuple[str, str, str]], values: dict) -> dict:
-    """One core_ingest__quarantine row; ``problems`` are (column, rule, message). run_id is left
-    null for the refresh flow to fill."""
-    return {
-        "source_file": source_file,
-        "source_sha256": sha256,
-        "source_row_number": row_number,
-        "file_kind": file_kind,
-        "quarantine_stage": "validate",
-        "failed_rules": "; ".join(f"{c}:{r}" for c, r, _ in problems),
-        "failure_messages": " | ".join(m for _, _, m in problems),
-        "raw_values_json": json.dumps({k: to_text(v) for k, v in values.items()}, ensure_ascii=False),
-        "run_id": None,
-    }
-
-
-def file_sha256(path: Path, manifest_entry: dict | None = None) -> str:
-    if manifest_entry and manifest_entry.get("sha256"):
-        return manifest_entry["sha256"]
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def snapshot_id_of(snapshot_dir: Path) -> str:
-    """The lineage id of a snapshot folder: its path relative to the project root."""
-    return relative(Path(snapshot_dir))
-
-
-def source_file_of(path: Path) -> str:
-    return relative(Path(path))
