@@ -32,10 +32,13 @@ import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.csv as pacsv
 
 from flows import settings
 from schemas import FIELDS
@@ -130,6 +133,8 @@ class FileResult:
     message: str = ""
     rejection: str | None = None
     rows_rejected: int | None = None
+    restart: bool = False  # a part of ``read_parts``: forget the parts before this one
+    last: bool = True  # a part of ``read_parts``: the file's state (hash, notes, rejection) is final
 
     @property
     def rows_read(self) -> int:
@@ -309,8 +314,15 @@ def _decode(data: bytes) -> str:
         raise FileRejected(f"wrong encoding: the file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
-def _parse(data: bytes, fmt: str) -> tuple[list[_Table], list[str]]:
-    """Text tables of a file's bytes, and notes. Raises FileRejected for whole-file problems."""
+def _parse(data: bytes, fmt: str, exact: bool = False) -> tuple[list[_Table], list[str]]:
+    """Text tables of a file's bytes, and notes. Raises FileRejected for whole-file problems.
+
+    ``exact``: a CSV file goes straight to the exact reader (the fast one already refused it)."""
+    if fmt == "csv" and exact:
+        data = data[len(_BOM):] if data.startswith(_BOM) else data
+        if not data.strip():
+            raise FileRejected("unreadable: the file is empty (no header row)")
+        return [_parse_csv_exact(_decode(data))], []
     if fmt == "csv":
         return [_parse_csv(data)], []
     if fmt == "jsonl":
@@ -489,8 +501,11 @@ def _header_problem(header: list[str], spec: Spec) -> str:
     return f"missing required column(s): {', '.join(missing)} (see {TEMPLATES[spec.kind]})"
 
 
-def _apply_header(t: _Table, spec: Spec) -> tuple[pd.DataFrame, list[str]]:
-    """The table's body with the spec's columns (absent optional ones blank) and notes on ignored columns."""
+def _apply_header(t: _Table, spec: Spec, unnamed_filled: set[int] | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """The table's body with the spec's columns (absent optional ones blank) and notes on ignored columns.
+
+    ``unnamed_filled`` (a batch of a longer table): the positions of filled columns without a name
+    are added to it, for one note on the whole table, instead of a note here."""
     names = [_norm_col(c) for c in t.header]
     dupes = _duplicates(names)
     if dupes:
@@ -509,7 +524,9 @@ def _apply_header(t: _Table, spec: Spec) -> tuple[pd.DataFrame, list[str]]:
         notes.append("ignored unknown column(s): " + ", ".join(shown)
                      + (f"{', ' if shown else ''}{hidden} more whose names are not shown" if hidden else ""))
     unnamed = [i for i, n in enumerate(names) if not n and i in t.body.columns and _filled(t.body[i]).any()]
-    if unnamed:
+    if unnamed_filled is not None:
+        unnamed_filled.update(unnamed)
+    elif unnamed:
         notes.append(f"ignored {len(unnamed)} column(s) without a name in the header")
     return out, notes
 
@@ -813,29 +830,266 @@ def derive_outcome_columns(typed: pd.DataFrame, usd_per_unit: dict[str, float]) 
 
 
 def read_file(f: InputFile, assumptions: dict, key: bytes | None = None) -> FileResult:
-    """Read, scrub, type and validate one curated file. Never raises: whole-file problems -> ``rejection``."""
+    """Read, scrub, type and validate one curated file, all of it in memory (``read_parts`` streams).
+
+    Never raises: whole-file problems -> ``rejection``."""
     empty = pd.DataFrame()
     try:
-        return _read_file(f, assumptions, key)
+        parts: list[FileResult] = []
+        for part in read_parts(f, assumptions, key):
+            if part.restart:
+                parts = []
+            parts.append(part)
+        last = parts[-1]
+        if last.rejection:
+            return last
+        checked = [p for p in parts if len(p.raw.columns)]  # parts with rows, or the header alone
+        filled = [p for p in checked if len(p.raw)] or checked[:1]
+
+        def joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+            return pd.concat(frames) if len(frames) > 1 else (frames[0] if frames else empty)
+
+        valid = joined([p.valid for p in filled])
+        return FileResult(last.file, joined([p.raw for p in filled]), valid.reset_index(drop=True),
+                          joined([p.quarantine for p in filled]).reset_index(drop=True), message=last.message)
     except Exception as exc:  # noqa: BLE001 -- one bad file is a rejected file, never a failed run
-        # The exception's text may quote the file's cells: only its type is shown.
-        return FileResult(f, empty, empty, empty, rejection=f"unexpected error while reading the file "
-                          f"({type(exc).__name__}); nothing of it was loaded")
+        return _unexpected(f, exc)
 
 
-def _read_file(f: InputFile, assumptions: dict, key: bytes | None) -> FileResult:
+def _unexpected(f: InputFile, exc: Exception) -> FileResult:
+    # The exception's text may quote the file's cells: only its type is shown.
+    empty = pd.DataFrame()
+    return FileResult(f, empty, empty, empty, rejection=f"unexpected error while reading the file "
+                      f"({type(exc).__name__}); nothing of it was loaded", restart=True)
+
+
+#: CSV files up to this size are read into memory once (hashed and parsed from the same bytes);
+#: larger ones stream from disk, hashed as they are parsed.
+STREAM_MIN_BYTES = 64 << 20
+#: Bytes of CSV per batch (about 200,000 rows of a typical outcome-records file): bounds a read's memory.
+BLOCK_BYTES = 64 << 20
+
+
+def read_parts(f: InputFile, assumptions: dict, key: bytes | None = None, *, block_bytes: int = BLOCK_BYTES,
+               stream_min_bytes: int = STREAM_MIN_BYTES) -> Iterator[FileResult]:
+    """Read one curated file in parts of bounded size; never raises.
+
+    Each part holds the raw, valid and quarantined rows of one batch of the file (CSV files
+    stream in batches of about ``block_bytes``; XLSX and JSON Lines files are one part). The
+    last part (``last``) carries the file as parsed (its hash is the hash of the bytes parsed),
+    the notes, and the rejection, if any (a rejection holds no rows). A part with ``restart`` set
+    means: forget the rows of the parts before it (the file is read again by the exact
+    reader, or it is rejected).
+    """
+    try:
+        if f.file_format == "csv":
+            yield from _csv_parts(f, assumptions, key, block_bytes, stream_min_bytes)
+        else:
+            yield _last(_read_whole(f, None, assumptions, key))
+    except Exception as exc:  # noqa: BLE001 -- one bad file is a rejected file, never a failed run
+        yield _unexpected(f, exc)
+
+
+def _last(result: FileResult, restart: bool = False) -> FileResult:
+    """A whole-file result as the one (last) part: a rejection always forgets the parts before it."""
+    return dataclasses.replace(result, restart=restart or result.rejection is not None, last=True)
+
+
+class _NotStreamable(Exception):
+    """The fast reader cannot read this file as it is (shape, encoding, quoting): the exact reader will."""
+
+
+class _HashingReader(io.RawIOBase):
+    """A binary file that hashes every byte read from it (the hash of what was parsed)."""
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.sha = hashlib.sha256()
+        self.bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.fh.readinto(buffer)
+        if n:
+            self.sha.update(memoryview(buffer)[:n])
+            self.bytes += n
+        return n
+
+
+def _first_record_width(head: bytes) -> int:
+    """Fields of the first record of a CSV file's first bytes (the header)."""
+    if head.startswith(_BOM):
+        head = head[len(_BOM):]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            raise _NotStreamable from None
+        text = head[:exc.start].decode("utf-8")
+    lines = io.StringIO(text, newline="")
+    try:
+        for row in csv.reader(lines):
+            if row:
+                if lines.tell() >= len(text) and len(head) >= _HEAD_BYTES:
+                    raise _NotStreamable  # the header may go on beyond the sample
+                return len(row)
+    except csv.Error:
+        raise _NotStreamable from None
+    raise _NotStreamable
+
+
+_HEAD_BYTES = 1 << 20
+
+
+def _csv_batches(stream, width: int, block_bytes: int) -> Iterator[pd.DataFrame]:
+    """Batches of a CSV stream as text frames (columns 0..width-1, the header row first), by Arrow's reader.
+
+    Strict: a row of another width, invalid UTF-8 or a broken quote raise ``_NotStreamable``.
+    Quoted new lines are read as values; blank lines are skipped (as the exact reader does).
+    """
+    names = [f"c{i}" for i in range(width)]
+    try:
+        reader = pacsv.open_csv(
+            stream,
+            read_options=pacsv.ReadOptions(column_names=names, block_size=block_bytes),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types={c: pyarrow.string() for c in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                return
+            df = batch.to_pandas()
+            df.columns = range(width)
+            yield df
+    except (pyarrow.ArrowInvalid, pyarrow.ArrowException):  # its messages quote rows: never shown
+        raise _NotStreamable from None
+
+
+def _csv_parts(f: InputFile, assumptions: dict, key: bytes | None, block_bytes: int,
+               stream_min_bytes: int) -> Iterator[FileResult]:
     empty = pd.DataFrame()
     try:
-        data = _read_bytes(f.path)
+        size = os.stat(f.path).st_size
+        if size < stream_min_bytes:
+            data = _read_bytes(f.path)
+            stream, head, hashing = io.BytesIO(data), data[:_HEAD_BYTES], None
+        else:
+            data = None
+            fh = open(f.path, "rb")
+            head = fh.read(_HEAD_BYTES)
+            fh.seek(0)
+            stream = hashing = _HashingReader(fh)
     except OSError as exc:
-        return FileResult(f, empty, empty, empty, rejection=_os_reason(exc))
-    sha = hashlib.sha256(data).hexdigest()
+        yield FileResult(f, empty, empty, empty, rejection=_os_reason(exc), restart=True)
+        return
+    yielded = False
+    try:
+        if data is not None:
+            f, notes = _parsed_version(f, hashlib.sha256(data).hexdigest(), len(data))
+        else:
+            notes = []
+        for part in _stream_csv(f, stream, head, assumptions, key, block_bytes, notes):
+            if part.last and hashing is not None:
+                for _ in iter(lambda: hashing.read(1 << 20), b""):
+                    pass  # trailing bytes the reader did not need (white space): hashed too
+                g, more = _parsed_version(part.file, hashing.sha.hexdigest(), hashing.bytes)
+                message = "; ".join(dict.fromkeys([*more, *([part.message] if part.message else [])]))
+                part = dataclasses.replace(part, file=g, message=message)
+            yielded = True
+            yield part
+    except _NotStreamable:
+        if data is None:
+            try:
+                data = _read_bytes(f.path)
+            except OSError as exc:
+                yield FileResult(f, empty, empty, empty, rejection=_os_reason(exc), restart=True)
+                return
+        yield _last(_read_whole(f, data, assumptions, key), restart=yielded)
+    finally:
+        if hashing is not None:
+            hashing.fh.close()
+
+
+def _parsed_version(f: InputFile, sha: str, size: int) -> tuple[InputFile, list[str]]:
+    """The file as parsed (its hash and size), and a note when it changed after discovery."""
     notes = []
     if sha != f.sha256:
         notes.append(f"the file changed after discovery: the version read (SHA-256 {sha[:12]}...) is recorded")
-    f = dataclasses.replace(f, sha256=sha, bytes=len(data))
+    return dataclasses.replace(f, sha256=sha, bytes=size), notes
+
+
+def _drain(batches: Iterator[pd.DataFrame], first: pd.DataFrame) -> int:
+    """Data rows of a file that is rejected as a whole (they are counted, not read)."""
+    return len(first) - 1 + sum(len(b) for b in batches)
+
+
+def _stream_csv(f: InputFile, stream, head: bytes, assumptions: dict, key: bytes | None, block_bytes: int,
+                notes: list[str]) -> Iterator[FileResult]:
+    empty = pd.DataFrame()
+    batches = _csv_batches(stream, _first_record_width(head), block_bytes)
+    first = next(batches, None)
+    if first is None:
+        raise _NotStreamable  # nothing but blank lines: the exact reader says why
+    header = [str(c) for c in first.iloc[0].tolist()]
+    if not any(c.strip() for c in header):
+        raise _NotStreamable  # a blank first line: the exact reader says why
+    found = _header_kind(header)
+    kind = found or f.kind
+    if kind != f.kind:
+        notes.append(f"read as {kind.replace('_', ' ')} (its header), although its name suggests "
+                     f"{f.kind.replace('_', ' ')}")
+        f = dataclasses.replace(f, kind=kind)
+    spec = SPECS[kind]
+    if not found:
+        n = _drain(batches, first)
+        yield FileResult(f, empty, empty, empty, rejection=_header_problem(header, spec), rows_rejected=n,
+                         restart=True)
+        return
+    offset, unnamed = 0, set()
+    body = first.iloc[1:]
+    while body is not None:
+        body = body.reset_index(drop=True)
+        t = _Table(header, body, np.arange(offset + 1, offset + len(body) + 1, dtype="int64"))
+        try:
+            df, col_notes = _apply_header(t, spec, unnamed)
+        except FileRejected as exc:
+            n = _drain(batches, first)
+            yield FileResult(f, empty, empty, empty, rejection=str(exc), rows_rejected=n, restart=True)
+            return
+        notes += col_notes
+        df["source_row_number"] = t.row_numbers
+        df.index = range(offset, offset + len(df))
+        offset += len(df)
+        try:
+            raw, valid, quarantine = _check_rows(df, None, {}, spec, f, assumptions, key)
+        except FileRejected as exc:
+            n = _drain(batches, first)
+            yield FileResult(f, empty, empty, empty, rejection=str(exc), rows_rejected=n, restart=True)
+            return
+        del df
+        yield FileResult(f, raw, valid, quarantine, last=False)
+        del raw, valid, quarantine
+        body = next(batches, None)
+    if unnamed:
+        notes.append(f"ignored {len(unnamed)} column(s) without a name in the header")
+    yield FileResult(f, empty, empty, empty, message="; ".join(dict.fromkeys(notes)))
+
+
+def _read_whole(f: InputFile, data: bytes | None, assumptions: dict, key: bytes | None) -> FileResult:
+    """The exact reader: the whole file in memory (XLSX, JSON Lines, CSV files the fast reader refuses)."""
+    empty = pd.DataFrame()
+    if data is None:
+        try:
+            data = _read_bytes(f.path)
+        except OSError as exc:
+            return FileResult(f, empty, empty, empty, rejection=_os_reason(exc))
+    f, notes = _parsed_version(f, hashlib.sha256(data).hexdigest(), len(data))
     try:
-        tables, parse_notes = _parse(data, f.file_format)
+        tables, parse_notes = _parse(data, f.file_format, exact=True)
     except FileRejected as exc:
         return FileResult(f, empty, empty, empty, rejection=str(exc))
     del data
@@ -884,7 +1138,20 @@ def _read_file(f: InputFile, assumptions: dict, key: bytes | None) -> FileResult
     df = pd.concat(frames) if len(frames) > 1 else frames[0]
     labels = pd.concat(label_parts) if label_parts else None
     del frames, tables
+    try:
+        raw, valid, quarantine = _check_rows(df, labels, problems, spec, f, assumptions, key)
+    except FileRejected as exc:
+        return FileResult(f, empty, empty, empty, rejection=str(exc), rows_rejected=len(df))
+    return FileResult(f, raw, valid.reset_index(drop=True), quarantine, message="; ".join(dict.fromkeys(notes)))
 
+
+def _check_rows(df: pd.DataFrame, labels: pd.Series | None, problems: dict[int, tuple[str, str]], spec: Spec,
+                f: InputFile, assumptions: dict, key: bytes | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Raw (text, PII removed), valid (typed, derived) and quarantined rows of a frame of text.
+
+    ``problems`` are rows the parser could not read (position -> (rule, text)): that is their only
+    problem. Raises FileRejected when a column cannot be checked at all.
+    """
     # Blank cells are missing values; surrounding white space is not data.
     text = pd.DataFrame(index=df.index)
     for c in spec.columns:
@@ -895,18 +1162,14 @@ def _read_file(f: InputFile, assumptions: dict, key: bytes | None) -> FileResult
     if spec.kind == "outcome_records":
         text = scrub_pii(text, key if key is not None else person_hmac_key())
 
-    try:
-        typed, failures = validate_frame(text, spec, f.source_file, labels)
-    except FileRejected as exc:
-        return FileResult(f, empty, empty, empty, rejection=str(exc), rows_rejected=len(text))
+    typed, failures = validate_frame(text, spec, f.source_file, labels)
     for pos, (rule, why) in problems.items():
         # A row whose shape or syntax is broken has no values to judge: that is its only problem.
         where = f"{f.source_file} {labels.at[pos]}" if labels is not None else \
             f"{f.source_file} row {int(text.at[pos, 'source_row_number'])}"
         failures[pos] = [(None, rule, f"{where}: {why}")]
 
-    bad_idx = sorted(failures)
-    keep = ~text.index.isin(bad_idx)
+    keep = ~text.index.isin(list(failures))
     valid = typed[keep]
     valid.insert(len(valid.columns), "source_row_number", text.loc[keep, "source_row_number"].astype("int64"))
     del typed
@@ -915,8 +1178,7 @@ def _read_file(f: InputFile, assumptions: dict, key: bytes | None) -> FileResult
             valid[c] = text.loc[keep, c]
         valid = derive_outcome_columns(valid, assumptions["currency"]["usd_per_unit"])
     raw = _safe_text(text, failures)
-    quarantine = quarantine_rows(raw, failures, "validate")
-    return FileResult(f, raw, valid.reset_index(drop=True), quarantine, message="; ".join(dict.fromkeys(notes)))
+    return raw, valid, quarantine_rows(raw, failures, "validate")
 
 
 _ESCAPES = {cp: f"\\u{cp:04x}" for cp in [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f, 0x200e, 0x200f,
@@ -970,6 +1232,6 @@ def problems(result: FileResult) -> list[str]:
     return out
 
 
-__all__ = ["scan", "discover", "read_file", "problems", "InputFile", "SkippedFile", "Discovery", "FileResult",
+__all__ = ["scan", "discover", "read_file", "read_parts", "problems", "InputFile", "SkippedFile", "Discovery", "FileResult",
            "FileRejected", "person_hmac_key", "scrub_pii", "validate_frame", "derive_outcome_columns",
            "quarantine_rows", "classify_host", "SPECS", "ROW_RULES"]
