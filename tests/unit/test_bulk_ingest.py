@@ -125,3 +125,19 @@ def test_arrow_regular_expressions_agree_with_pythons(dtype):
                                  (curated._CONTROL_RE, curated.CONTROL_CHARACTERS_RE2, True)):
         expected = [isinstance(v, str) and bool((pattern.search if search else pattern.match)(v)) for v in CELLS]
         assert curated.regex_mask(s, re2).tolist() == expected, pattern.pattern
+
+
+def test_validate_lists_each_files_problems_read_in_parts(tmp_path):
+    from flows.validation import validate_paths
+    from tests.helpers import PROGRAMS
+
+    write_csv(tmp_path / "programs" / "programs.csv", PROGRAMS)
+    bad = write_csv(tmp_path / "records.csv", [record(1), record(2, base_salary="-5000"), record(3)])
+    headerless = tmp_path / "headerless.csv"
+    headerless.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
+    report = validate_paths([bad, headerless], tmp_path / "programs")
+    assert report.problems == 2
+    assert any(line.endswith("records.csv row 2: column 'base_salary' value '-5000' breaks rule min: "
+                             "between 1000 and 2e+06") for line in report.lines)
+    assert any("headerless.csv: file rejected: the first row does not look like a header" in line
+               for line in report.lines)
