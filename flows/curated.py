@@ -954,38 +954,53 @@ def _first_record_width(head: bytes) -> int:
 _HEAD_BYTES = 1 << 20
 
 
+#: Bytes Arrow's reader parses at a time (measured: larger blocks parse several times slower).
+_PARSE_BYTES = 4 << 20
+
+
 def _csv_batches(stream, width: int, block_bytes: int) -> Iterator[pd.DataFrame]:
     """Batches of a CSV stream as text frames (columns 0..width-1, the header row first), by Arrow's reader.
 
-    Strict: a row of another width, invalid UTF-8 or a broken quote raise ``_NotStreamable``.
-    Quoted new lines are read as values; blank lines are skipped (as the exact reader does).
+    Strict: a row of another width, invalid UTF-8 or a broken quote raise ``_NotStreamable``. Quoted
+    new lines are read as values (without ``newlines_in_values`` Arrow may cut a block inside a quoted
+    value and, rarely, read shifted rows without an error). Blank lines are skipped (as the exact reader
+    does). Parsed blocks are gathered into batches of about ``block_bytes`` of text.
     """
     names = [f"c{i}" for i in range(width)]
     try:
         reader = pacsv.open_csv(
             stream,
-            read_options=pacsv.ReadOptions(column_names=names, block_size=block_bytes),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=min(block_bytes, _PARSE_BYTES)),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(column_types={c: pyarrow.string() for c in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
+        pending, size = [], 0
         while True:
             try:
                 batch = reader.read_next_batch()
             except StopIteration:
+                batch = None
+            if batch is not None:
+                pending.append(batch)
+                size += batch.nbytes
+            if pending and (batch is None or size >= block_bytes):
+                df = pyarrow.Table.from_batches(pending).to_pandas()
+                df.columns = range(width)
+                pending, size = [], 0
+                yield df
+            if batch is None:
                 return
-            df = batch.to_pandas()
-            df.columns = range(width)
-            yield df
     except (pyarrow.ArrowInvalid, pyarrow.ArrowException):  # its messages quote rows: never shown
         raise _NotStreamable from None
 
 
 def _csv_parts(f: InputFile, assumptions: dict, key: bytes | None, block_bytes: int,
                stream_min_bytes: int) -> Iterator[FileResult]:
+    """A CSV file's parts by Arrow's reader (in bounded memory), or, if it refuses the file, by the exact
+    reader (the whole file in memory, row by row: it explains every problem)."""
     empty = pd.DataFrame()
     try:
-        size = os.stat(f.path).st_size
-        if size < stream_min_bytes:
+        if os.stat(f.path).st_size < stream_min_bytes:
             data = _read_bytes(f.path)
             stream, head, hashing = io.BytesIO(data), data[:_HEAD_BYTES], None
         else:

@@ -211,20 +211,17 @@ def discard(build: Path) -> None:
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, constants: dict | None = None) -> int:
     """Insert the table's columns of ``df`` (missing ones as NULL) into ``table``, set-wise.
 
-    ``constants`` (column -> value) fill columns that are the same on every row (lineage), bound
-    as parameters rather than copied into the frame.
+    ``constants`` (column -> value) fill columns that are the same on every row (lineage).
     """
     if df is None or len(df) == 0:
         return 0
-    constants = {c: v for c, v in (constants or {}).items() if c in TABLES[table].fields}
-    cols = [f for f in TABLES[table].fields if f in df.columns and f not in constants]
+    if constants:  # as columns of the frame: twice as fast to insert as bound parameters (measured)
+        df = df.assign(**{c: v for c, v in constants.items() if c in TABLES[table].fields})
+    cols = [f for f in TABLES[table].fields if f in df.columns]
     view = f"_frame_{table}"
     con.register(view, df[cols])
     try:
-        names = cols + list(constants)
-        values = cols + ["?"] * len(constants)
-        con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} FROM {view}",
-                    list(constants.values()))
+        con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {view}")
     finally:
         con.unregister(view)
     return len(df)

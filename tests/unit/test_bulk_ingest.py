@@ -141,3 +141,20 @@ def test_validate_lists_each_files_problems_read_in_parts(tmp_path):
                              "between 1000 and 2e+06") for line in report.lines)
     assert any("headerless.csv: file rejected: the first row does not look like a header" in line
                for line in report.lines)
+
+
+
+def test_quoted_new_lines_anywhere_in_a_streamed_file_are_values_not_rows(tmp_path):
+    rows = _rows()
+    for i in range(0, 240, 7):  # values with new lines and separators, across batch boundaries
+        rows[i]["employer_name"] = "Acme\n,Labs,\n" if i % 2 else "\n,\n"
+    path = write_csv(tmp_path / "records.csv", rows)
+    [f] = curated.discover(tmp_path)
+    for block in (1024, 3000, 4096, 10_000):
+        parts = _parts(f, block_bytes=block)
+        assert not any(p.restart for p in parts), "Arrow's reader read it (no fall-back to the exact reader)"
+        valid = _joined(parts, "valid").set_index("record_id")
+        assert (valid.at["r00001", "employer_name"], valid.at["r00008", "employer_name"]) == (",", "Acme\n,Labs,")
+        # The same rows as the exact reader (Python's csv module, the whole file at once).
+        exact = curated._read_whole(f, None, ASSUMPTIONS, KEY)
+        pd.testing.assert_frame_equal(_joined(parts, "raw"), exact.raw.reset_index(drop=True), check_dtype=False)
