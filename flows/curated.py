@@ -10,10 +10,13 @@ anything is stored; no message quotes them.
 Discovery (``scan``) accounts for every file under the folder: a ``.csv``/``.xlsx``/``.jsonl``
 file is read; anything else (other extensions, ``TEMPLATE*`` and ``README*`` files, office lock
 files, unreadable files, broken or looping links) is listed as skipped with its reason.
-Reading (``read_file``) reads the file's bytes once, hashes and parses those same bytes,
-decides the file's kind by its header (outcome records or programs; the name decides only
-when the header says neither) and never raises: any problem of one file becomes that file's
-rejection or its rows' quarantine.
+Reading (``read_parts``; ``read_file`` gathers its parts) reads the file's bytes once, hashes
+and parses those same bytes, decides the file's kind by its header (outcome records or
+programs; the name decides only when the header says neither) and never raises: any problem
+of one file becomes that file's rejection or its rows' quarantine. A CSV file streams: Arrow's
+reader parses it block by block, and each batch of rows is typed, checked, scrubbed and
+quarantined before the next is parsed; a file Arrow's reader refuses (ragged rows, invalid
+UTF-8) is read again by the exact reader, Python's ``csv`` module, which explains each problem.
 """
 
 from __future__ import annotations
