@@ -10,10 +10,13 @@ anything is stored; no message quotes them.
 Discovery (``scan``) accounts for every file under the folder: a ``.csv``/``.xlsx``/``.jsonl``
 file is read; anything else (other extensions, ``TEMPLATE*`` and ``README*`` files, office lock
 files, unreadable files, broken or looping links) is listed as skipped with its reason.
-Reading (``read_file``) reads the file's bytes once, hashes and parses those same bytes,
-decides the file's kind by its header (outcome records or programs; the name decides only
-when the header says neither) and never raises: any problem of one file becomes that file's
-rejection or its rows' quarantine.
+Reading (``read_parts``; ``read_file`` gathers its parts) reads the file's bytes once, hashes
+and parses those same bytes, decides the file's kind by its header (outcome records or
+programs; the name decides only when the header says neither) and never raises: any problem
+of one file becomes that file's rejection or its rows' quarantine. A CSV file streams: Arrow's
+reader parses it block by block, and each batch of rows is typed, checked, scrubbed and
+quarantined before the next is parsed; a file Arrow's reader refuses (ragged rows, invalid
+UTF-8) is read again by the exact reader, Python's ``csv`` module, which explains each problem.
 """
 
 from __future__ import annotations
@@ -32,10 +35,14 @@ import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pacompute
+import pyarrow.csv as pacsv
 
 from flows import settings
 from schemas import FIELDS
@@ -130,6 +137,8 @@ class FileResult:
     message: str = ""
     rejection: str | None = None
     rows_rejected: int | None = None
+    restart: bool = False  # a part of ``read_parts``: forget the parts before this one
+    last: bool = True  # a part of ``read_parts``: the file's state (hash, notes, rejection) is final
 
     @property
     def rows_read(self) -> int:
@@ -309,8 +318,15 @@ def _decode(data: bytes) -> str:
         raise FileRejected(f"wrong encoding: the file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
-def _parse(data: bytes, fmt: str) -> tuple[list[_Table], list[str]]:
-    """Text tables of a file's bytes, and notes. Raises FileRejected for whole-file problems."""
+def _parse(data: bytes, fmt: str, exact: bool = False) -> tuple[list[_Table], list[str]]:
+    """Text tables of a file's bytes, and notes. Raises FileRejected for whole-file problems.
+
+    ``exact``: a CSV file goes straight to the exact reader (the fast one already refused it)."""
+    if fmt == "csv" and exact:
+        data = data[len(_BOM):] if data.startswith(_BOM) else data
+        if not data.strip():
+            raise FileRejected("unreadable: the file is empty (no header row)")
+        return [_parse_csv_exact(_decode(data))], []
     if fmt == "csv":
         return [_parse_csv(data)], []
     if fmt == "jsonl":
@@ -489,8 +505,11 @@ def _header_problem(header: list[str], spec: Spec) -> str:
     return f"missing required column(s): {', '.join(missing)} (see {TEMPLATES[spec.kind]})"
 
 
-def _apply_header(t: _Table, spec: Spec) -> tuple[pd.DataFrame, list[str]]:
-    """The table's body with the spec's columns (absent optional ones blank) and notes on ignored columns."""
+def _apply_header(t: _Table, spec: Spec, unnamed_filled: set[int] | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """The table's body with the spec's columns (absent optional ones blank) and notes on ignored columns.
+
+    ``unnamed_filled`` (a batch of a longer table): the positions of filled columns without a name
+    are added to it, for one note on the whole table, instead of a note here."""
     names = [_norm_col(c) for c in t.header]
     dupes = _duplicates(names)
     if dupes:
@@ -509,7 +528,9 @@ def _apply_header(t: _Table, spec: Spec) -> tuple[pd.DataFrame, list[str]]:
         notes.append("ignored unknown column(s): " + ", ".join(shown)
                      + (f"{', ' if shown else ''}{hidden} more whose names are not shown" if hidden else ""))
     unnamed = [i for i, n in enumerate(names) if not n and i in t.body.columns and _filled(t.body[i]).any()]
-    if unnamed:
+    if unnamed_filled is not None:
+        unnamed_filled.update(unnamed)
+    elif unnamed:
         notes.append(f"ignored {len(unnamed)} column(s) without a name in the header")
     return out, notes
 
@@ -620,6 +641,16 @@ _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
 #: controls (LRM, RLM, ALM, LRE..RLO, LRI..PDI): they hide or reorder text on report pages.
 CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]"
 _CONTROL_RE = re.compile(CONTROL_CHARACTERS)
+#: The same class in RE2's syntax (Arrow's regular expressions), for whole columns at once.
+CONTROL_CHARACTERS_RE2 = (r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x{200e}\x{200f}\x{202a}-\x{202e}"
+                          r"\x{2066}-\x{2069}\x{061c}]")
+
+
+def regex_mask(s: pd.Series, pattern: str) -> pd.Series:
+    """Where the cells of a text column contain ``pattern`` (RE2 syntax; anchor it with ^ and $ to
+    match whole cells), computed by Arrow over the whole column; blank cells are False."""
+    found = pacompute.match_substring_regex(pyarrow.array(s, type=pyarrow.string(), from_pandas=True), pattern)
+    return pd.Series(found.fill_null(False).to_numpy(zero_copy_only=False), index=s.index, dtype=bool)
 ROW_RULES = {  # rules of the reading step (the others are in schemas.checks and the fields' metadata)
     "type_number": "a number such as 85000 or 85,000.50 (ASCII digits)",
     "type_integer": "a whole number (ASCII digits)",
@@ -640,7 +671,7 @@ def _type_column(raw: pd.Series, ftype: str) -> tuple[pd.Series, list[tuple[pd.S
         return raw.astype("str").where(present, None), []
     if ftype in ("number", "integer"):
         text = raw.where(present)
-        ok_form = text.str.match(_NUMBER).fillna(False).astype(bool)
+        ok_form = regex_mask(text, _NUMBER.pattern)
         vals = pd.to_numeric(text.where(ok_form).str.replace(",", "", regex=False), errors="coerce")
         if ftype == "integer":
             whole = vals.isna() | (vals == np.floor(vals))
@@ -657,7 +688,7 @@ def _type_column(raw: pd.Series, ftype: str) -> tuple[pd.Series, list[tuple[pd.S
         return vals, [(bad, "type_boolean")]
     if ftype == "date":
         text = raw.where(present)
-        ok_form = text.str.match(_DATE).fillna(False).astype(bool)
+        ok_form = regex_mask(text, _DATE.pattern)
         # ISO dates compare as text: range first, so no date outside pandas' limits (1677-2262) is parsed.
         in_range = ok_form & (text >= DATE_MIN).fillna(False).astype(bool) & (text <= DATE_MAX).fillna(False).astype(bool)
         vals = pd.to_datetime(text.where(in_range), format="%Y-%m-%d", errors="coerce")
@@ -732,7 +763,7 @@ def validate_frame(text: pd.DataFrame, spec: Spec, source_file: str,
     typed = pd.DataFrame(index=text.index)
     type_failed: set[tuple[int, str]] = set()
     for col in columns:
-        control = text[col].str.contains(_CONTROL_RE).fillna(False).astype(bool)
+        control = regex_mask(text[col], CONTROL_CHARACTERS_RE2)
         for idx in control[control].index:
             fail(idx, col, "control_characters", text.at[idx, col], _rule_text(col, "control_characters"))
             type_failed.add((idx, col))
@@ -812,29 +843,281 @@ def derive_outcome_columns(typed: pd.DataFrame, usd_per_unit: dict[str, float]) 
 
 
 def read_file(f: InputFile, assumptions: dict, key: bytes | None = None) -> FileResult:
-    """Read, scrub, type and validate one curated file. Never raises: whole-file problems -> ``rejection``."""
+    """Read, scrub, type and validate one curated file, all of it in memory (``read_parts`` streams).
+
+    Never raises: whole-file problems -> ``rejection``."""
     empty = pd.DataFrame()
     try:
-        return _read_file(f, assumptions, key)
+        parts: list[FileResult] = []
+        for part in read_parts(f, assumptions, key):
+            if part.restart:
+                parts = []
+            parts.append(part)
+        last = parts[-1]
+        if last.rejection:
+            return last
+        checked = [p for p in parts if len(p.raw.columns)]  # parts with rows, or the header alone
+        filled = [p for p in checked if len(p.raw)] or checked[:1]
+
+        def joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+            return pd.concat(frames) if len(frames) > 1 else (frames[0] if frames else empty)
+
+        valid = joined([p.valid for p in filled])
+        return FileResult(last.file, joined([p.raw for p in filled]), valid.reset_index(drop=True),
+                          joined([p.quarantine for p in filled]).reset_index(drop=True), message=last.message)
     except Exception as exc:  # noqa: BLE001 -- one bad file is a rejected file, never a failed run
-        # The exception's text may quote the file's cells: only its type is shown.
-        return FileResult(f, empty, empty, empty, rejection=f"unexpected error while reading the file "
-                          f"({type(exc).__name__}); nothing of it was loaded")
+        return _unexpected(f, exc)
 
 
-def _read_file(f: InputFile, assumptions: dict, key: bytes | None) -> FileResult:
+def _unexpected(f: InputFile, exc: Exception) -> FileResult:
+    # The exception's text may quote the file's cells: only its type is shown.
+    empty = pd.DataFrame()
+    return FileResult(f, empty, empty, empty, rejection=f"unexpected error while reading the file "
+                      f"({type(exc).__name__}); nothing of it was loaded", restart=True)
+
+
+#: CSV files up to this size are read into memory once (hashed and parsed from the same bytes);
+#: larger ones stream from disk, hashed as they are parsed.
+STREAM_MIN_BYTES = 64 << 20
+#: Bytes of CSV per batch (about 110,000 rows of a typical outcome-records file): bounds a read's memory.
+BLOCK_BYTES = 32 << 20
+
+
+def read_parts(f: InputFile, assumptions: dict, key: bytes | None = None, *, block_bytes: int = BLOCK_BYTES,
+               stream_min_bytes: int = STREAM_MIN_BYTES) -> Iterator[FileResult]:
+    """Read one curated file in parts of bounded size; never raises.
+
+    Each part holds the raw, valid and quarantined rows of one batch of the file (CSV files
+    stream in batches of about ``block_bytes``; XLSX and JSON Lines files are one part). The
+    last part (``last``) carries the file as parsed (its hash is the hash of the bytes parsed),
+    the notes, and the rejection, if any (a rejection holds no rows). A part with ``restart`` set
+    means: forget the rows of the parts before it (the file is read again by the exact
+    reader, or it is rejected).
+    """
+    try:
+        if f.file_format == "csv":
+            yield from _csv_parts(f, assumptions, key, block_bytes, stream_min_bytes)
+        else:
+            yield _last(_read_whole(f, None, assumptions, key))
+    except Exception as exc:  # noqa: BLE001 -- one bad file is a rejected file, never a failed run
+        yield _unexpected(f, exc)
+
+
+def _last(result: FileResult, restart: bool = False) -> FileResult:
+    """A whole-file result as the one (last) part: a rejection always forgets the parts before it."""
+    return dataclasses.replace(result, restart=restart or result.rejection is not None, last=True)
+
+
+class _NotStreamable(Exception):
+    """The fast reader cannot read this file as it is (shape, encoding, quoting): the exact reader will."""
+
+
+class _HashingReader(io.RawIOBase):
+    """A binary file that hashes every byte read from it (the hash of what was parsed)."""
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.sha = hashlib.sha256()
+        self.bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.fh.readinto(buffer)
+        if n:
+            self.sha.update(memoryview(buffer)[:n])
+            self.bytes += n
+        return n
+
+
+def _first_record_width(head: bytes) -> int:
+    """Fields of the first record of a CSV file's first bytes (the header)."""
+    if head.startswith(_BOM):
+        head = head[len(_BOM):]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            raise _NotStreamable from None
+        text = head[:exc.start].decode("utf-8")
+    lines = io.StringIO(text, newline="")
+    try:
+        for row in csv.reader(lines):
+            if row:
+                if lines.tell() >= len(text) and len(head) >= _HEAD_BYTES:
+                    raise _NotStreamable  # the header may go on beyond the sample
+                return len(row)
+    except csv.Error:
+        raise _NotStreamable from None
+    raise _NotStreamable
+
+
+_HEAD_BYTES = 1 << 20
+
+
+#: Bytes Arrow's reader parses at a time (measured: larger blocks parse several times slower).
+_PARSE_BYTES = 4 << 20
+
+
+def _csv_batches(stream, width: int, block_bytes: int) -> Iterator[pd.DataFrame]:
+    """Batches of a CSV stream as text frames (columns 0..width-1, the header row first), by Arrow's reader.
+
+    Strict: a row of another width, invalid UTF-8 or a broken quote raise ``_NotStreamable``. Quoted
+    new lines are read as values (without ``newlines_in_values`` Arrow may cut a block inside a quoted
+    value and, rarely, read shifted rows without an error). Blank lines are skipped (as the exact reader
+    does). Parsed blocks are gathered into batches of about ``block_bytes`` of text.
+    """
+    names = [f"c{i}" for i in range(width)]
+    try:
+        reader = pacsv.open_csv(
+            stream,
+            read_options=pacsv.ReadOptions(column_names=names, block_size=min(block_bytes, _PARSE_BYTES)),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types={c: pyarrow.string() for c in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+        pending, size = [], 0
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                batch = None
+            if batch is not None:
+                pending.append(batch)
+                size += batch.nbytes
+            if pending and (batch is None or size >= block_bytes):
+                df = pyarrow.Table.from_batches(pending).to_pandas()
+                df.columns = range(width)
+                pending, size = [], 0
+                yield df
+            if batch is None:
+                return
+    except (pyarrow.ArrowInvalid, pyarrow.ArrowException):  # its messages quote rows: never shown
+        raise _NotStreamable from None
+
+
+def _csv_parts(f: InputFile, assumptions: dict, key: bytes | None, block_bytes: int,
+               stream_min_bytes: int) -> Iterator[FileResult]:
+    """A CSV file's parts by Arrow's reader (in bounded memory), or, if it refuses the file, by the exact
+    reader (the whole file in memory, row by row: it explains every problem)."""
     empty = pd.DataFrame()
     try:
-        data = _read_bytes(f.path)
+        if os.stat(f.path).st_size < stream_min_bytes:
+            data = _read_bytes(f.path)
+            stream, head, hashing = io.BytesIO(data), data[:_HEAD_BYTES], None
+        else:
+            data = None
+            fh = open(f.path, "rb")
+            head = fh.read(_HEAD_BYTES)
+            fh.seek(0)
+            stream = hashing = _HashingReader(fh)
     except OSError as exc:
-        return FileResult(f, empty, empty, empty, rejection=_os_reason(exc))
-    sha = hashlib.sha256(data).hexdigest()
+        yield FileResult(f, empty, empty, empty, rejection=_os_reason(exc), restart=True)
+        return
+    yielded = False
+    try:
+        if data is not None:
+            f, notes = _parsed_version(f, hashlib.sha256(data).hexdigest(), len(data))
+        else:
+            notes = []
+        for part in _stream_csv(f, stream, head, assumptions, key, block_bytes, notes):
+            if part.last and hashing is not None:
+                for _ in iter(lambda: hashing.read(1 << 20), b""):
+                    pass  # trailing bytes the reader did not need (white space): hashed too
+                g, more = _parsed_version(part.file, hashing.sha.hexdigest(), hashing.bytes)
+                message = "; ".join(dict.fromkeys([*more, *([part.message] if part.message else [])]))
+                part = dataclasses.replace(part, file=g, message=message)
+            yielded = True
+            yield part
+    except _NotStreamable:
+        if data is None:
+            try:
+                data = _read_bytes(f.path)
+            except OSError as exc:
+                yield FileResult(f, empty, empty, empty, rejection=_os_reason(exc), restart=True)
+                return
+        yield _last(_read_whole(f, data, assumptions, key), restart=yielded)
+    finally:
+        if hashing is not None:
+            hashing.fh.close()
+
+
+def _parsed_version(f: InputFile, sha: str, size: int) -> tuple[InputFile, list[str]]:
+    """The file as parsed (its hash and size), and a note when it changed after discovery."""
     notes = []
     if sha != f.sha256:
         notes.append(f"the file changed after discovery: the version read (SHA-256 {sha[:12]}...) is recorded")
-    f = dataclasses.replace(f, sha256=sha, bytes=len(data))
+    return dataclasses.replace(f, sha256=sha, bytes=size), notes
+
+
+def _drain(batches: Iterator[pd.DataFrame], first: pd.DataFrame) -> int:
+    """Data rows of a file that is rejected as a whole (they are counted, not read)."""
+    return len(first) - 1 + sum(len(b) for b in batches)
+
+
+def _stream_csv(f: InputFile, stream, head: bytes, assumptions: dict, key: bytes | None, block_bytes: int,
+                notes: list[str]) -> Iterator[FileResult]:
+    empty = pd.DataFrame()
+    batches = _csv_batches(stream, _first_record_width(head), block_bytes)
+    first = next(batches, None)
+    if first is None:
+        raise _NotStreamable  # nothing but blank lines: the exact reader says why
+    header = [str(c) for c in first.iloc[0].tolist()]
+    if not any(c.strip() for c in header):
+        raise _NotStreamable  # a blank first line: the exact reader says why
+    found = _header_kind(header)
+    kind = found or f.kind
+    if kind != f.kind:
+        notes.append(f"read as {kind.replace('_', ' ')} (its header), although its name suggests "
+                     f"{f.kind.replace('_', ' ')}")
+        f = dataclasses.replace(f, kind=kind)
+    spec = SPECS[kind]
+    if not found:
+        n = _drain(batches, first)
+        yield FileResult(f, empty, empty, empty, rejection=_header_problem(header, spec), rows_rejected=n,
+                         restart=True)
+        return
+    offset, unnamed = 0, set()
+    body = first.iloc[1:]
+    while body is not None:
+        body = body.reset_index(drop=True)
+        t = _Table(header, body, np.arange(offset + 1, offset + len(body) + 1, dtype="int64"))
+        try:
+            df, col_notes = _apply_header(t, spec, unnamed)
+        except FileRejected as exc:
+            n = _drain(batches, first)
+            yield FileResult(f, empty, empty, empty, rejection=str(exc), rows_rejected=n, restart=True)
+            return
+        notes += col_notes
+        df["source_row_number"] = t.row_numbers
+        df.index = range(offset, offset + len(df))
+        offset += len(df)
+        try:
+            raw, valid, quarantine = _check_rows(df, None, {}, spec, f, assumptions, key)
+        except FileRejected as exc:
+            n = _drain(batches, first)
+            yield FileResult(f, empty, empty, empty, rejection=str(exc), rows_rejected=n, restart=True)
+            return
+        del df
+        yield FileResult(f, raw, valid, quarantine, last=False)
+        del raw, valid, quarantine
+        body = next(batches, None)
+    if unnamed:
+        notes.append(f"ignored {len(unnamed)} column(s) without a name in the header")
+    yield FileResult(f, empty, empty, empty, message="; ".join(dict.fromkeys(notes)))
+
+
+def _read_whole(f: InputFile, data: bytes | None, assumptions: dict, key: bytes | None) -> FileResult:
+    """The exact reader: the whole file in memory (XLSX, JSON Lines, CSV files the fast reader refuses)."""
+    empty = pd.DataFrame()
+    if data is None:
+        try:
+            data = _read_bytes(f.path)
+        except OSError as exc:
+            return FileResult(f, empty, empty, empty, rejection=_os_reason(exc))
+    f, notes = _parsed_version(f, hashlib.sha256(data).hexdigest(), len(data))
     try:
-        tables, parse_notes = _parse(data, f.file_format)
+        tables, parse_notes = _parse(data, f.file_format, exact=True)
     except FileRejected as exc:
         return FileResult(f, empty, empty, empty, rejection=str(exc))
     del data
@@ -883,7 +1166,20 @@ def _read_file(f: InputFile, assumptions: dict, key: bytes | None) -> FileResult
     df = pd.concat(frames) if len(frames) > 1 else frames[0]
     labels = pd.concat(label_parts) if label_parts else None
     del frames, tables
+    try:
+        raw, valid, quarantine = _check_rows(df, labels, problems, spec, f, assumptions, key)
+    except FileRejected as exc:
+        return FileResult(f, empty, empty, empty, rejection=str(exc), rows_rejected=len(df))
+    return FileResult(f, raw, valid.reset_index(drop=True), quarantine, message="; ".join(dict.fromkeys(notes)))
 
+
+def _check_rows(df: pd.DataFrame, labels: pd.Series | None, problems: dict[int, tuple[str, str]], spec: Spec,
+                f: InputFile, assumptions: dict, key: bytes | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Raw (text, PII removed), valid (typed, derived) and quarantined rows of a frame of text.
+
+    ``problems`` are rows the parser could not read (position -> (rule, text)): that is their only
+    problem. Raises FileRejected when a column cannot be checked at all.
+    """
     # Blank cells are missing values; surrounding white space is not data.
     text = pd.DataFrame(index=df.index)
     for c in spec.columns:
@@ -894,18 +1190,14 @@ def _read_file(f: InputFile, assumptions: dict, key: bytes | None) -> FileResult
     if spec.kind == "outcome_records":
         text = scrub_pii(text, key if key is not None else person_hmac_key())
 
-    try:
-        typed, failures = validate_frame(text, spec, f.source_file, labels)
-    except FileRejected as exc:
-        return FileResult(f, empty, empty, empty, rejection=str(exc), rows_rejected=len(text))
+    typed, failures = validate_frame(text, spec, f.source_file, labels)
     for pos, (rule, why) in problems.items():
         # A row whose shape or syntax is broken has no values to judge: that is its only problem.
         where = f"{f.source_file} {labels.at[pos]}" if labels is not None else \
             f"{f.source_file} row {int(text.at[pos, 'source_row_number'])}"
         failures[pos] = [(None, rule, f"{where}: {why}")]
 
-    bad_idx = sorted(failures)
-    keep = ~text.index.isin(bad_idx)
+    keep = ~text.index.isin(list(failures))
     valid = typed[keep]
     valid.insert(len(valid.columns), "source_row_number", text.loc[keep, "source_row_number"].astype("int64"))
     del typed
@@ -914,8 +1206,7 @@ def _read_file(f: InputFile, assumptions: dict, key: bytes | None) -> FileResult
             valid[c] = text.loc[keep, c]
         valid = derive_outcome_columns(valid, assumptions["currency"]["usd_per_unit"])
     raw = _safe_text(text, failures)
-    quarantine = quarantine_rows(raw, failures, "validate")
-    return FileResult(f, raw, valid.reset_index(drop=True), quarantine, message="; ".join(dict.fromkeys(notes)))
+    return raw, valid, quarantine_rows(raw, failures, "validate")
 
 
 _ESCAPES = {cp: f"\\u{cp:04x}" for cp in [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f, 0x200e, 0x200f,
@@ -969,6 +1260,6 @@ def problems(result: FileResult) -> list[str]:
     return out
 
 
-__all__ = ["scan", "discover", "read_file", "problems", "InputFile", "SkippedFile", "Discovery", "FileResult",
+__all__ = ["scan", "discover", "read_file", "read_parts", "problems", "InputFile", "SkippedFile", "Discovery", "FileResult",
            "FileRejected", "person_hmac_key", "scrub_pii", "validate_frame", "derive_outcome_columns",
            "quarantine_rows", "classify_host", "SPECS", "ROW_RULES"]

@@ -118,21 +118,22 @@ def ingest_curated_file(ctx: RunContext, f: curated.InputFile) -> dict:
     takes a path and returns counts. A failure of the reading code itself rejects the file
     (the run goes on) with the exception's type only, since its text may quote a cell.
     """
-    try:
-        result = curated.read_file(f, ctx.assumptions)
-    except Exception as exc:  # noqa: BLE001 - one bad file never fails the whole run
-        empty = pd.DataFrame()
-        result = curated.FileResult(f, empty, empty, empty, rejection=(
-            f"could not be read: {type(exc).__name__} (run `outcomes validate {f.source_file}` for details)"))
     with ctx.connect() as con:
-        warehouse.load_curated_file(con, result, ctx.run_id, ctx.started_at)
-    ctx.actions[f.source_file] = "rejected" if result.rejection else "read"
+        try:  # a large file streams: each batch is read, validated and loaded before the next is read
+            loaded = warehouse.load_curated_file(con, curated.read_parts(f, ctx.assumptions), ctx.run_id,
+                                                 ctx.started_at)
+        except Exception as exc:  # noqa: BLE001 - one bad file never fails the whole run
+            empty = pd.DataFrame()
+            loaded = warehouse.load_curated_file(con, curated.FileResult(f, empty, empty, empty, restart=True, rejection=(
+                f"could not be read: {type(exc).__name__} (run `outcomes validate {f.source_file}` for details)")),
+                ctx.run_id, ctx.started_at)
+    ctx.actions[f.source_file] = "rejected" if loaded.rejection else "read"
     ctx.changed_inputs.append(f.source_file)
-    counts = {"source_file": f.source_file, "rows_read": result.rows_read, "rows_valid": len(result.valid),
-              "rows_quarantined": len(result.quarantine), "rejected": result.rejection is not None}
+    counts = {"source_file": f.source_file, "rows_read": loaded.rows_read, "rows_valid": loaded.rows_valid,
+              "rows_quarantined": loaded.rows_quarantined, "rejected": loaded.rejection is not None}
     log = get_run_logger()
-    if result.rejection:
-        log.warning("%s rejected: %s", f.source_file, loggable_rejection(result.rejection))
+    if loaded.rejection:
+        log.warning("%s rejected: %s", f.source_file, loggable_rejection(loaded.rejection))
     else:
         log.info("%s: %d rows, %d valid, %d quarantined", f.source_file, counts["rows_read"], counts["rows_valid"],
                  counts["rows_quarantined"])

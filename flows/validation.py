@@ -49,13 +49,12 @@ def validate_paths(paths: list[Path], programs_folder: Path) -> Report:
     try:
         warehouse.ensure_tables(con)
         now = datetime.now(timezone.utc)
-        results, rows_read = {}, {}
-        for f in given:  # one file at a time: read, load, keep only what is reported
-            result = curated.read_file(f, assumptions, key=key)
-            warehouse.load_curated_file(con, result, "validate", now)
-            rows_read[f.source_file] = result.rows_read
-            result.raw, result.valid = result.raw.iloc[:0], result.valid.iloc[:0]
-            results[f.source_file] = result
+        results: dict[str, warehouse.LoadedFile] = {}
+        for f in given:  # one file at a time, in bounded parts: read, load, keep only what is reported
+            results[f.source_file] = warehouse.load_curated_file(con, curated.read_parts(f, assumptions, key=key),
+                                                                 "validate", now)
+        own = con.execute("""SELECT source_file, failure_messages FROM core_ingest__quarantine
+                             WHERE quarantine_stage = 'validate' ORDER BY source_file, source_row_number""").fetchall()
         if not any(r.file.kind == "programs" and not r.rejection for r in results.values()):
             # Program ids are known from the curated programs files unless the files to check bring their
             # own; a template is checked against the programs template beside it.
@@ -65,22 +64,28 @@ def validate_paths(paths: list[Path], programs_folder: Path) -> Report:
                 if f.path.name.lower().startswith("template") and template.is_file() and template != f.path:
                     reference.append(curated.input_file(template, "programs"))
             for f in reference:
-                warehouse.load_curated_file(con, curated.read_file(f, assumptions, key=key), "validate", now)
+                warehouse.load_curated_file(con, curated.read_parts(f, assumptions, key=key), "validate", now)
         warehouse.build_core(con)
         cross = con.execute("""SELECT source_file, failure_messages FROM core_ingest__quarantine
                                WHERE quarantine_stage = 'build' ORDER BY source_file, source_row_number""").fetchall()
     finally:
         con.close()
+    own_by_file: dict[str, list[str]] = {}
+    for source_file, msgs in own:
+        own_by_file.setdefault(source_file, []).extend(msgs.split(" | "))
     cross_by_file: dict[str, list[str]] = {}
     for source_file, msgs in cross:
         cross_by_file.setdefault(source_file, []).extend(msgs.split(" | "))
     for f in given:
         result = results[f.source_file]
-        found = curated.problems(result) + cross_by_file.get(f.source_file, [])
+        if result.rejection:
+            found = [f"{f.source_file}: file rejected: {result.rejection}"]
+        else:
+            found = own_by_file.get(f.source_file, []) + cross_by_file.get(f.source_file, [])
         report.lines.extend(found)
         report.problems += len(found)
         if not found:
             note = f"; note: {result.message}" if result.message else ""
-            report.lines.append(f"{f.source_file}: ok ({rows_read[f.source_file]} rows, "
+            report.lines.append(f"{f.source_file}: ok ({result.rows_read} rows, "
                                 f"{result.file.kind.replace('_', ' ')}{note})")
     return report

@@ -87,14 +87,14 @@ def test_no_personal_data_in_prefect_database_or_logs(tmp_path, monkeypatch):
     lines = (folder / "headerless.csv").read_text().splitlines()
     (folder / "headerless.csv").write_text("\n".join(lines[1:] * 3) + "\n")  # rejected: no header row
     write_csv(folder / "records_boom.csv", [marked(40)])
-    real_read = curated.read_file
+    real_read = curated.read_parts
 
-    def read_file(f, assumptions, key=None):
+    def read_parts(f, assumptions, key=None):
         if f.path.name == "records_boom.csv":  # the reading code fails, quoting a cell
             raise ValueError(f"cannot parse {MARK}.mail40@alumni.example in row 1")
-        return real_read(f, assumptions, key)
+        yield from real_read(f, assumptions, key)
 
-    monkeypatch.setattr(curated, "read_file", read_file)
+    monkeypatch.setattr(curated, "read_parts", read_parts)
 
     capture = Capture()
     watched = [logging.getLogger(n) for n in ("prefect", "outcomes", "flows")]
