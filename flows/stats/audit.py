@@ -3,9 +3,10 @@
 Owns the attacker's model of the public tables and its two uses:
 
 - ``audit(...)``: for every public cell with withheld counts, the integer program of everything
-  published about the cell and its relatives gives each withheld count's feasible range (scipy
-  ``milp``: min and max subject to every published count, total and subtotal as an equality,
-  every published rate as bounds, and non-negativity). A range narrower than the protection
+  published about the cell and its relatives gives each withheld count's feasible range (HiGHS
+  through ``highspy``: one model per group, re-solved per objective; min and max subject to every
+  published count, total and subtotal as an equality, every published rate as bounds, and
+  non-negativity). A range narrower than the protection
   width is an *exposure*; the audit fails when there is one.
 - ``protect(...)``: the last step of suppression: while a relation group has an exposure, withhold
   one more published count of the group (the least useful first: categories before rate
@@ -33,7 +34,7 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
+import highspy
 from scipy.sparse import coo_matrix
 
 from flows.stats.build import CAREER_NACE
@@ -108,6 +109,8 @@ SOLVE_SECONDS = 20.0
 #: Joint solves (maximise and minimise many withheld counts at once, random directions after the first)
 #: before counts are solved one by one; they stop early after two rounds that certify nothing new.
 JOINT_ROUNDS = 40
+#: Feasible points a group keeps between its protection rounds (witnesses for the next round's ranges).
+MAX_SEEDS = 256
 
 
 @dataclass
@@ -205,11 +208,33 @@ class GroupModel:
                     rr.append(k); cc.append(self.pos[cid] * na + j); vv.append(-1.0)
                 lo.append(-np.inf if rel.sense == "<=" else 0.0); hi.append(0.0)
                 k += 1
-        A = coo_matrix((vv, (rr, cc)), shape=(k, n)).tocsr()
-        self.constraint = LinearConstraint(A, np.array(lo, dtype=float), np.array(hi, dtype=float))
-        self.integrality = np.ones(n)
-        # A finite bound keeps every program bounded: a count nothing published limits reaches it (fully protected).
-        self.bounds = Bounds(np.zeros(n), np.full(n, float(UNBOUNDED)))
+        self.A = coo_matrix((vv, (rr, cc)), shape=(k, n)).tocsc()
+        self.row_lower = np.array(lo, dtype=float)
+        self.row_upper = np.array(hi, dtype=float)
+        self._solvers: dict[bool, highspy.Highs] = {}  # relaxed? -> the program loaded once, solved per objective
+
+    def _solver(self, relaxed: bool) -> highspy.Highs:
+        """The program in a HiGHS instance (built once per group; each solve only changes the objective)."""
+        h = self._solvers.get(relaxed)
+        if h is None:
+            lp = highspy.HighsLp()
+            lp.num_col_, lp.num_row_ = self.n, self.A.shape[0]
+            lp.col_cost_ = np.zeros(self.n)
+            # A finite bound keeps every program bounded: a count nothing published limits reaches it (fully protected).
+            lp.col_lower_, lp.col_upper_ = np.zeros(self.n), np.full(self.n, float(UNBOUNDED))
+            lp.row_lower_ = np.where(np.isinf(self.row_lower), -highspy.kHighsInf, self.row_lower)
+            lp.row_upper_ = self.row_upper
+            m = lp.a_matrix_
+            m.format_, m.num_col_, m.num_row_ = highspy.MatrixFormat.kColwise, self.n, self.A.shape[0]
+            m.start_, m.index_, m.value_ = self.A.indptr, self.A.indices, self.A.data
+            if not relaxed:
+                lp.integrality_ = [highspy.HighsVarType.kInteger] * self.n
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+            h.setOptionValue("time_limit", float(self.time_limit))
+            h.passModel(lp)
+            self._solvers[relaxed] = h
+        return h
 
     def objective(self, targets: list[tuple[tuple, str]]) -> np.ndarray:
         c = np.zeros(self.n)
@@ -222,14 +247,18 @@ class GroupModel:
     def solve(self, c: np.ndarray, relaxed: bool = False) -> tuple[np.ndarray | None, bool]:
         """(a feasible point or None, proven optimal?). A solve that reaches the time limit returns the
         best feasible point it found (still a valid witness of what the published values allow)."""
-        res = milp(c, constraints=self.constraint, integrality=None if relaxed else self.integrality,
-                   bounds=self.bounds, options={"disp": False, "time_limit": self.time_limit})
-        if res.x is None:
-            if res.status == 2:  # infeasible: the published values contradict each other
-                raise RuntimeError(f"disclosure audit: the published values of {[x.cell_id for x in self.cells][:3]}... "
-                                   f"are inconsistent ({res.message})")
+        h = self._solver(relaxed)
+        h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), np.asarray(c, dtype=float))
+        h.run()
+        status = h.getModelStatus()
+        if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kModelError):
+            # infeasible: the published values contradict each other
+            raise RuntimeError(f"disclosure audit: the published values of {[x.cell_id for x in self.cells][:3]}... "
+                               f"are inconsistent ({h.modelStatusToString(status)})")
+        if status != highspy.HighsModelStatus.kOptimal and h.getInfo().primal_solution_status != 2:  # no feasible point
             return None, False
-        return (res.x if relaxed else np.round(res.x)), res.status == 0
+        x = np.array(h.getSolution().col_value)
+        return (x if relaxed else np.round(x)), status == highspy.HighsModelStatus.kOptimal
 
     def value(self, x: np.ndarray, target: tuple[tuple, str]) -> float:
         return float(self.objective([target]) @ x)
@@ -242,24 +271,34 @@ class GroupModel:
             raise TimeoutError(f"disclosure audit: no proof within {self.time_limit} s for {col} of {cell_id}")
         return round(self.value(lo_x, (cell_id, col))), round(self.value(hi_x, (cell_id, col)))
 
-    def widths(self, targets: list[tuple[tuple, str]], width: int) -> dict:
+    def widths(self, targets: list[tuple[tuple, str]], width: int, seeds: list | None = None) -> dict:
         """Feasible-range width of each target: target -> (width, status).
 
         status "certified": two feasible integer points differ by at least ``width`` on the count (found
         while maximising / minimising many targets together: few solves for a whole group); "exact": the
         range was solved alone to optimality; "exposed-lp": even the linear relaxation's range is narrower
         than ``width`` (so is the integer range, which lies inside it); "unproven": the solver could not
-        decide within its time limit (treated as exposed)."""
+        decide within its time limit (treated as exposed).
+
+        ``seeds``: integer points feasible for this model (found for the same cells when they published
+        more: withholding only removes constraints, so they stay feasible). They are witnesses before
+        any solve, and every point found here is appended to the list (the most recent ``MAX_SEEDS``)."""
         out: dict = {}
         T = np.vstack([self.objective([t]) for t in targets])  # one row per target: its count as a sum of atoms
         lo_v = np.full(len(targets), np.inf)
         hi_v = np.full(len(targets), -np.inf)
+        if seeds:
+            V = T @ np.column_stack(seeds)
+            lo_v, hi_v = V.min(axis=1), V.max(axis=1)
 
         def witness(x):
             if x is not None:
                 v = T @ x
                 np.minimum(lo_v, v, out=lo_v)
                 np.maximum(hi_v, v, out=hi_v)
+                if seeds is not None:
+                    seeds.append(x)
+                    del seeds[:-MAX_SEEDS]
 
         todo = np.arange(len(targets))
         rng = np.random.default_rng(len(targets))
@@ -311,17 +350,38 @@ class AuditResult:
         return not self.exposed
 
 
+def group_key(cells: list[Cell], relations: list[Relation], width: int, small: int) -> tuple:
+    """Everything a group's ranges depend on, cell ids replaced by positions: two groups with equal keys are
+    the same integer program with the same targets in the same order (so the same ranges)."""
+    pos = {c.cell_id: i for i, c in enumerate(cells)}
+    return (width, small,
+            tuple(tuple((k, None if _to_int(v) is None else float(v)) for k, v in c.values.items()) for c in cells),
+            tuple((r.sense, r.atoms, tuple(pos[i] for i in r.left), tuple(pos[i] for i in r.right)) for r in relations))
+
+
 def group_exposures(cells: list[Cell], relations: list[Relation], width: int, result: AuditResult | None = None,
-                    checked: set | None = None, small: int = DEFAULT_SMALL) -> list:
-    """Withheld counts of a group whose feasible range is narrower than ``width``: (cell, column, width)."""
+                    checked: set | None = None, small: int = DEFAULT_SMALL, cache: dict | None = None,
+                    seeds: list | None = None) -> list:
+    """Withheld counts of a group whose feasible range is narrower than ``width``: (cell, column, width).
+
+    ``cache`` (key -> ranges) holds the ranges of groups solved before (``group_key``): a group equal to
+    one of them is not solved again. ``seeds``: feasible points of the group kept between calls
+    (``GroupModel.widths``)."""
     targets = [(c.cell_id, col) for c in cells for col in c.withheld()]
     if not targets:
         return []
-    # Zeros rule: a count that a published zero of its parent sets to zero is not an exposure (not solved).
-    zeros = [t for t in targets if zero_by_published_parent(t, cells, relations)]
-    solve = [t for t in targets if t not in set(zeros)]
-    widths = GroupModel(cells, relations).widths(solve, width) if solve else {}
-    widths.update({t: (width, "zero-parent", 0.0) for t in zeros})
+    key = group_key(cells, relations, width, small) if cache is not None else None
+    if key is not None and key in cache:
+        widths = {targets[i]: v for i, v in cache[key]}
+    else:
+        # Zeros rule: a count that a published zero of its parent sets to zero is not an exposure (not solved).
+        zeros = [t for t in targets if zero_by_published_parent(t, cells, relations)]
+        solve = [t for t in targets if t not in set(zeros)]
+        widths = GroupModel(cells, relations).widths(solve, width, seeds) if solve else {}
+        widths.update({t: (width, "zero-parent", 0.0) for t in zeros})
+        if key is not None:
+            index = {t: i for i, t in enumerate(targets)}
+            cache[key] = [(index[t], v) for t, v in widths.items()]
     if result is not None:
         for c in cells:
             if c.withheld() and c.cell_id not in checked:
@@ -374,8 +434,11 @@ def groups_of(cells: dict[tuple, Cell], relations: list[Relation]) -> list[tuple
 
 
 def audit(cells: dict[tuple, Cell], relations: list[Relation], width: int, sample: int | None = None, small: int = DEFAULT_SMALL,
-          seed: int = 0) -> AuditResult:
-    """Feasible range of every withheld count in every group (or a random sample of ``sample`` groups)."""
+          seed: int = 0, cache: dict | None = None) -> AuditResult:
+    """Feasible range of every withheld count in every group (or a random sample of ``sample`` groups).
+
+    ``cache``: ranges of groups already solved (``group_exposures``), e.g. by ``protect`` on the same values:
+    a group whose published values differ from every cached one in anything is solved."""
     t0 = time.perf_counter()
     groups = [g for g in groups_of(cells, relations) if any(c.withheld() for c in g[0])]
     res = AuditResult(scope="all")
@@ -386,7 +449,7 @@ def audit(cells: dict[tuple, Cell], relations: list[Relation], width: int, sampl
     checked: set = set()
     for g_cells, g_rels in groups:
         res.groups_checked += 1
-        for cid, col, w in group_exposures(g_cells, g_rels, width, result=res, checked=checked, small=small):
+        for cid, col, w in group_exposures(g_cells, g_rels, width, result=res, checked=checked, small=small, cache=cache):
             res.exposed.append((g_rels[0].name if g_rels else "cell", cid, col, w))
     # The smallest width: exact where a value was solved alone; a certified lower bound >= width otherwise.
     # over the counts that could be small (a count known to be at least ``small`` needs no protection)
@@ -454,17 +517,19 @@ def withhold(cell: Cell, col: str) -> None:
 
 
 def _protect_group(g_cells: list[Cell], g_rels: list[Relation], cells: dict[tuple, Cell], width: int,
-                   added: set, small: int = DEFAULT_SMALL) -> bool:
-    """Withhold further counts of one group until none of its withheld counts is pinned; True if it withheld any."""
+                   added: set, small: int = DEFAULT_SMALL, cache: dict | None = None, seeds: list | None = None) -> bool:
+    """Withhold further counts of one group until none of its withheld counts is pinned; True if it withheld any.
+
+    ``cache`` and ``seeds`` as in ``group_exposures`` (the seeds stay feasible: this only withholds)."""
     changed = False
     while True:
-        exp = group_exposures(g_cells, g_rels, width, small=small)
+        exp = group_exposures(g_cells, g_rels, width, small=small, cache=cache, seeds=seeds)
         if not exp:
             return changed
         # One further count per exposed count and round (then solve again): few rounds per group.
         progressed = False
         for cid, col, _ in exp:
-            lo, hi = GroupModel([cells[cid]], []).feasible_range(cid, col) if g_rels else (0, 0)
+            lo, hi = _own_range(cells[cid], col, cache) if g_rels else (0, 0)
             cands = _candidates(g_cells, cid, col, within=hi - lo < width)
             if not cands:  # an earlier count of this round may have protected it: solve again first
                 continue
@@ -477,15 +542,30 @@ def _protect_group(g_cells: list[Cell], g_rels: list[Relation], cells: dict[tupl
             raise RuntimeError(f"suppression: nothing left to withhold to protect {col} of {cid}")
 
 
+def _own_range(cell: Cell, col: str, cache: dict | None) -> tuple[int, int]:
+    """Feasible range of a withheld count given its own cell's published figures only (cached by those figures)."""
+    if cache is None:
+        return GroupModel([cell], []).feasible_range(cell.cell_id, col)
+    key = ("own", col, group_key([cell], [], 0, 0))
+    if key not in cache:
+        cache[key] = GroupModel([cell], []).feasible_range(cell.cell_id, col)
+    return cache[key]
+
+
 def protect(cells: dict[tuple, Cell], relations: list[Relation], width: int, max_rounds: int = 50,
-            small: int = DEFAULT_SMALL) -> set:
+            small: int = DEFAULT_SMALL, cache: dict | None = None) -> set:
     """Withhold further counts until no group has an exposure (a fixed point); returns the withheld (cell, column).
 
     First each cell alone (its own published figures), then every relation group, in rounds until a
     round withholds nothing. Withholding only removes constraints, so a cell protected alone stays
     protected, and a group protected in an earlier round is checked again only to see its relatives'
-    new withholdings did not break the fixed point (they cannot narrow a range: they widen them)."""
+    new withholdings did not break the fixed point (they cannot narrow a range: they widen them).
+
+    ``cache`` (a dict, filled here): the ranges of every group solved, by the group's whole integer program
+    (``group_key``); ``audit`` given the same dict solves only the groups whose values differ from them."""
     added: set = set()
+    if cache is None:
+        cache = {}
     # A ratio whose numerator or denominator is withheld is withheld too (ratio x published part = the other).
     for cid, cell in cells.items():
         for r, (num, den) in RATIOS.items():
@@ -500,20 +580,21 @@ def protect(cells: dict[tuple, Cell], relations: list[Relation], width: int, max
         key = tuple(sorted((k, None if v is None else float(v)) for k, v in cell.values.items()))
         if key not in done:
             before = {k for k, v in cell.values.items() if v is None}
-            _protect_group([cell], [], cells, width, set(), small)
+            _protect_group([cell], [], cells, width, set(), small, cache)
             done[key] = [k for k, v in cell.values.items() if v is None and k not in before]
         for col in done[key]:
             withhold(cell, col)
             added.add((cid, col))
     groups = [g for g in groups_of(cells, relations) if g[1]]
     checked: dict[int, tuple] = {}  # group -> the withheld counts of its cells when it was last found protected
+    seeds: dict[int, list] = {}  # group -> feasible points found for it (still feasible after further withholdings)
     for _ in range(max_rounds):
         changed = False
         for i, (g_cells, g_rels) in enumerate(groups):
             state = tuple(len(c.withheld()) for c in g_cells)
             if not any(state) or checked.get(i) == state:  # unchanged since found protected: still protected
                 continue
-            changed |= _protect_group(g_cells, g_rels, cells, width, added, small)
+            changed |= _protect_group(g_cells, g_rels, cells, width, added, small, cache, seeds.setdefault(i, []))
             checked[i] = tuple(len(c.withheld()) for c in g_cells)
         if not changed:
             return added
@@ -776,22 +857,25 @@ def read_public(con, extra: dict | None = None, assumptions: dict | None = None)
     return frames, programs
 
 
-def protect_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int, small: int = DEFAULT_SMALL) -> set[str]:
-    """Run ``protect`` over the frames in place; returns the tables it changed.
+def protect_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int, small: int = DEFAULT_SMALL,
+                   cache: dict | None = None) -> set[str]:
+    """Run ``protect`` over the frames in place; returns the tables it changed (``cache`` as in ``protect``).
 
     A peer row with one count withheld by this step is suppressed whole (``withhold``), inside the step's
     fixed point, so the audit sees what is published."""
     cells, rels, where = build_cells(frames, programs)
-    added = protect(cells, rels, width, small=small)
+    added = protect(cells, rels, width, small=small, cache=cache)
     write_back(cells, where, frames, added, PROTECT_REASON)
     return {t for cid, col in added for c, v in cells[cid].values.items() if v is None for t, _ in where.get((cid, c), [])}
 
 
 def audit_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int, small: int = DEFAULT_SMALL,
-                 sample: int | None = None) -> AuditResult:
+                 sample: int | None = None, cache: dict | None = None) -> AuditResult:
+    """Audit the public tables as written (cells rebuilt from the frames); ``cache`` as in ``audit``."""
     cells, rels, _ = build_cells(frames, programs)
     n_groups = len(groups_of(cells, rels))
-    return audit(cells, rels, width, sample=sample if sample is not None and n_groups > sample else None, small=small)
+    return audit(cells, rels, width, sample=sample if sample is not None and n_groups > sample else None, small=small,
+                 cache=cache)
 
 
 def audit_row(res: AuditResult, width: int, k: int) -> pd.DataFrame:
