@@ -623,6 +623,11 @@ PROGRAM_COPIES = {
 }
 
 
+def _records(df: pd.DataFrame, cols) -> list[dict]:
+    """The rows of ``df`` as dicts of the columns ``cols`` it has (only those: a table's other columns are not boxed)."""
+    return df[[c for c in dict.fromkeys(cols) if c in df.columns]].to_dict("records")
+
+
 def _key(row, dims) -> tuple:
     return tuple(row[d] for d in dims)
 
@@ -654,13 +659,14 @@ def build_cells(frames: dict[str, pd.DataFrame], programs: pd.DataFrame) -> tupl
             if df is None:
                 continue
             cols = [c for c in df.columns if c in FORMS or c in RATIOS]
-            for idx, row in zip(df.index, df.to_dict("records")):
+            for idx, row in zip(df.index, _records(df, list(dims) + cols)):
                 put((grain,) + _key(row, dims), table, idx, row, cols)
     for table in PROGRAM_COPIES:
         df = frames.get(table)
         if df is None:
             continue
-        for idx, row in zip(df.index, df.to_dict("records")):
+        for idx, row in zip(df.index, _records(df, ("program_id", "graduates", "salary_reported_count",
+                                                   "employed_in_field_180d_rate"))):
             if ("program", row["program_id"]) not in cells:  # a program without graduate records: nothing withheld
                 continue
             put(("program", row["program_id"]), table, idx, row,
@@ -673,19 +679,32 @@ def build_cells(frames: dict[str, pd.DataFrame], programs: pd.DataFrame) -> tupl
         if left and right:
             relations.append(Relation(name, left, right, tuple(atoms), sense))
 
-    ids = list(cells)
-    by = lambda g: [c for c in ids if c[0] == g]  # noqa: E731
+    # Cells by kind and by the key their relatives share, each list in the order of ``cells`` (which fixes
+    # the order of a group's cells, hence of its counts: built in one pass, not one scan per relation).
+    by_kind: dict[str, list] = {}
+    for c in cells:
+        by_kind.setdefault(c[0], []).append(c)
+    by = lambda g: by_kind.get(g, [])  # noqa: E731
+
+    def index(kind: str, key) -> dict:
+        out: dict = {}
+        for c in by(kind):
+            out.setdefault(key(c), []).append(c)
+        return out
+
+    cohorts = index("program_cohort", lambda c: c[1:3])
     for cid in by("program_year"):
-        rel("cohorts within a program year", (cid,), tuple(c for c in by("program_cohort") if c[1:3] == cid[1:3]))
+        rel("cohorts within a program year", (cid,), tuple(cohorts.get(cid[1:3], ())))
+    years = index("program_year", lambda c: c[1])
     for cid in by("program"):
-        rel("years within a program", (cid,), tuple(c for c in by("program_year") if c[1] == cid[1]))
+        rel("years within a program", (cid,), tuple(years.get(cid[1], ())))
     # Cross-program cells are keyed by evidence class first: ("pathway_modality_pacing", class, pathway, modality, pacing).
     class_of = dict(zip(programs["program_id"], programs["data_origin_class"])) if "data_origin_class" in programs else {}
     cell_of = {r.program_id: ("pathway_modality_pacing", class_of.get(r.program_id), r.pathway, r.modality, r.pacing)
                for r in programs.itertuples()}
+    in_cell = index("program", lambda c: cell_of.get(c[1]))
     for cid in by("pathway_modality_pacing"):
-        rel("programs within a pathway x modality x pacing cell", (cid,),
-            tuple(c for c in by("program") if cell_of.get(c[1]) == cid))
+        rel("programs within a pathway x modality x pacing cell", (cid,), tuple(in_cell.get(cid, ())))
     # Prior backgrounds are keyed by evidence class: ("prior_background", class, degree, field).
     for cls in sorted({c[1] for c in by("prior_background")}, key=str):
         rel("programs and prior backgrounds of an evidence class add up to its graduates",
@@ -694,32 +713,40 @@ def build_cells(frames: dict[str, pd.DataFrame], programs: pd.DataFrame) -> tupl
     # per program x prior degree ("graduates like you"): degrees within a program, programs within a degree
     pb = frames.get(PRIOR_TABLE)
     if pb is not None:
-        for idx, row in zip(pb.index, pb.to_dict("records")):
-            put(("program_prior", row["program_id"], row["prior_degree"]), PRIOR_TABLE, idx, row,
-                [c for c in pb.columns if c in FORMS or c in RATIOS])
+        pp_cols = [c for c in pb.columns if c in FORMS or c in RATIOS]
+        prior_of: dict = {}  # program -> its program x prior degree cells; prior degree -> its cells
+        degree_cells: dict = {}
+        for idx, row in zip(pb.index, _records(pb, ["program_id", "prior_degree"] + pp_cols)):
+            cid = ("program_prior", row["program_id"], row["prior_degree"])
+            if cid not in cells:
+                prior_of.setdefault(cid[1], []).append(cid)
+                degree_cells.setdefault(cid[2], []).append(cid)
+            put(cid, PRIOR_TABLE, idx, row, pp_cols)
         for pid in pb["program_id"].unique():
             rest = ("program_prior_rest", pid)  # degrees not published (unknown): no published value
             cells.setdefault(rest, Cell(rest))
-            kids = tuple(c for c in cells if c[0] == "program_prior" and c[1] == pid) + (rest,)
+            kids = tuple(prior_of.get(pid, ())) + (rest,)
             rel("prior degrees within a program", (("program", pid),), kids)
         for cls in sorted({c[1] for c in by("prior_background")}, key=str):
             for deg in pb["prior_degree"].unique():
-                rel("programs within a prior degree", tuple(c for c in cells if c[0] == "program_prior" and c[2] == deg
-                                                            and class_of.get(c[1]) == cls),
+                rel("programs within a prior degree", tuple(c for c in degree_cells.get(deg, ()) if class_of.get(c[1]) == cls),
                     tuple(c for c in by("prior_background") if c[1] == cls and c[2] == deg))
     # per program x role: salary reporters (one count per program x role, repeated per SOC code)
     rw = frames.get(ROLE_WAGES_TABLE)
     if rw is not None:
-        for idx, row in zip(rw.index, rw.to_dict("records")):
+        for idx, row in zip(rw.index, _records(rw, ("program_id", "role_category", "salary_reported_count"))):
             put(("program_role", row["program_id"], row["role_category"]), ROLE_WAGES_TABLE, idx, row,
                 ["salary_reported_count"])
         pr = [c for c in cells if c[0] == "program_role"]
+        role_cells: dict = {}
+        roles_of: dict = {}
+        for c in pr:
+            role_cells.setdefault((c[2], class_of.get(c[1])), []).append(c)
+            roles_of.setdefault(c[1], []).append(c)
         for cid in by("role"):
-            rel("programs within a role", (cid,), tuple(c for c in pr if c[2] == cid[2] and class_of.get(c[1]) == cid[1]),
-                atoms=("salary_reported",))
+            rel("programs within a role", (cid,), tuple(role_cells.get((cid[2], cid[1]), ())), atoms=("salary_reported",))
         for pid in {c[1] for c in pr}:
-            rel("roles within a program", tuple(c for c in pr if c[1] == pid), (("program", pid),),
-                atoms=("salary_reported",), sense="<=")
+            rel("roles within a program", tuple(roles_of[pid]), (("program", pid),), atoms=("salary_reported",), sense="<=")
     _peer_cells(frames.get(PEER_TABLE), cells, put, rel, programs.attrs.get("degree_groups"))
     return cells, relations, where
 
@@ -734,7 +761,7 @@ def _peer_cells(pg: pd.DataFrame | None, cells: dict, put, rel, degree_groups: d
     if pg is None or pg.empty:
         return
     groups = {}
-    for idx, row in zip(pg.index, pg.to_dict("records")):
+    for idx, row in zip(pg.index, _records(pg, ("similarity_level",) + PEER_KEYS + PEER_COUNTS)):
         level = row["similarity_level"]
         if level == "all_completers":
             continue
@@ -749,19 +776,26 @@ def _peer_cells(pg: pd.DataFrame | None, cells: dict, put, rel, degree_groups: d
 
         degree_groups = load_assumptions()["peers"]["degree_groups"]
     degree_of = dict(degree_groups)
+
+    def index(items, key) -> dict:  # each list in the order of ``items``
+        out: dict = {}
+        for c in items:
+            out.setdefault(key(c), []).append(c)
+        return out
+
+    prior = index((c for c in cells if c[0] == "program_prior"), lambda c: (c[1], degree_of.get(c[2])))
     for cid in groups.get("degree", []):
-        pid, g = cid[1], cid[3]
-        kids = tuple(c for c in cells if c[0] == "program_prior" and c[1] == pid and degree_of.get(c[2]) == g)
-        rel("prior degrees within a peer degree group", (cid,), kids)
+        rel("prior degrees within a peer degree group", (cid,), tuple(prior.get((cid[1], cid[3]), ())))
+    degrees = index(groups.get("degree", []), lambda c: c[1])
     for pid in {c[1] for c in groups.get("degree", [])}:  # unknown prior degrees are in no degree group: <=
-        rel("peer degree groups within a program", tuple(c for c in groups["degree"] if c[1] == pid), (("program", pid),),
-            sense="<=")
+        rel("peer degree groups within a program", tuple(degrees[pid]), (("program", pid),), sense="<=")
+    fields = index(groups.get("degree_field", []), lambda c: (c[1], c[3]))
     for cid in groups.get("degree", []):
-        kids = tuple(c for c in groups.get("degree_field", []) if c[1] == cid[1] and c[3] == cid[3])
-        rel("peer fields within a degree group", kids, (cid,), sense="<=")
+        rel("peer fields within a degree group", tuple(fields.get((cid[1], cid[3]), ())), (cid,), sense="<=")
+    bands = index(groups.get("degree_field_experience", []), lambda c: (c[1], c[3:5]))
     for cid in groups.get("degree_field", []):
-        kids = tuple(c for c in groups.get("degree_field_experience", []) if c[1] == cid[1] and c[3:5] == cid[3:5])
-        rel("peer experience bands within a degree group and field", kids, (cid,), sense="<=")
+        rel("peer experience bands within a degree group and field", tuple(bands.get((cid[1], cid[3:5]), ())), (cid,),
+            sense="<=")
 
 
 def write_back(cells: dict[tuple, Cell], where: dict, frames: dict[str, pd.DataFrame], withheld: set,
