@@ -109,6 +109,8 @@ SOLVE_SECONDS = 20.0
 #: Joint solves (maximise and minimise many withheld counts at once, random directions after the first)
 #: before counts are solved one by one; they stop early after two rounds that certify nothing new.
 JOINT_ROUNDS = 40
+#: An integer point's components and constraints are checked to this tolerance (counts are integers).
+INTEGRAL_TOLERANCE = 1e-9
 #: Feasible points a group keeps between its protection rounds (witnesses for the next round's ranges).
 MAX_SEEDS = 256
 
@@ -260,13 +262,41 @@ class GroupModel:
         x = np.array(h.getSolution().col_value)
         return (x if relaxed else np.round(x)), status == highspy.HighsModelStatus.kOptimal
 
+    def integral(self, x: np.ndarray | None) -> np.ndarray | None:
+        """``x`` rounded when it is an integer point of the program (every constraint checked), else None.
+
+        A linear relaxation's optimum is often integral (sums of counts): then it is a feasible integer
+        point, and when it is optimal for the relaxation it is optimal for the integer program too."""
+        if x is None:
+            return None
+        r = np.round(x)
+        if np.abs(x - r).max(initial=0.0) > INTEGRAL_TOLERANCE or r.min(initial=0.0) < 0 or r.max(initial=0.0) > UNBOUNDED:
+            return None
+        ax = self.A @ r
+        if np.any(ax < self.row_lower - INTEGRAL_TOLERANCE) or np.any(ax > self.row_upper + INTEGRAL_TOLERANCE):
+            return None
+        return r
+
+    def point(self, c: np.ndarray) -> np.ndarray | None:
+        """A feasible integer point minimising ``c`` as far as the solver got: the linear relaxation's optimum
+        when it is integral, else the integer program's (a witness: only its feasibility matters)."""
+        x = self.integral(self.solve(c, relaxed=True)[0])
+        return x if x is not None else self.solve(c)[0]
+
+    def bound(self, c: np.ndarray, lp: tuple[np.ndarray | None, bool]) -> tuple[np.ndarray | None, bool]:
+        """(minimiser, proven optimal?) of ``c`` over the integer points, given the relaxation's (optimum, optimal?):
+        an optimal integral relaxation optimum is the integer optimum (no integer solve)."""
+        x = self.integral(lp[0]) if lp[1] else None
+        return (x, True) if x is not None else self.solve(c)
+
     def value(self, x: np.ndarray, target: tuple[tuple, str]) -> float:
         return float(self.objective([target]) @ x)
 
     def feasible_range(self, cell_id: tuple, col: str) -> tuple[int, int]:
         """Exact (min, max) of one count; raises when the solver cannot prove it in time."""
         c = self.objective([(cell_id, col)])
-        (lo_x, lo_ok), (hi_x, hi_ok) = self.solve(c), self.solve(-c)
+        (lo_x, lo_ok), (hi_x, hi_ok) = (self.bound(c, self.solve(c, relaxed=True)),
+                                        self.bound(-c, self.solve(-c, relaxed=True)))
         if not (lo_ok and hi_ok):
             raise TimeoutError(f"disclosure audit: no proof within {self.time_limit} s for {col} of {cell_id}")
         return round(self.value(lo_x, (cell_id, col))), round(self.value(hi_x, (cell_id, col)))
@@ -309,7 +339,7 @@ class GroupModel:
             # all together first, then random signs and weights: other corners of the feasible set
             weights = np.ones(len(todo)) if k == 0 else rng.choice([-1.0, 1.0], len(todo)) * rng.uniform(1, 2, len(todo))
             c = weights @ T[todo]
-            witness(self.solve(-c)[0]); witness(self.solve(c)[0])
+            witness(self.point(-c)); witness(self.point(c))
             before = len(todo)
             todo = todo[hi_v[todo] - lo_v[todo] < width]
             idle = idle + 1 if len(todo) == before else 0
@@ -320,12 +350,13 @@ class GroupModel:
             if hi_v[i] - lo_v[i] >= width:  # certified meanwhile by another count's witnesses
                 out[t] = (round(hi_v[i] - lo_v[i]), "certified", lo_v[i])
                 continue
-            lp_lo, lp_hi = self.solve(c, relaxed=True)[0], self.solve(-c, relaxed=True)[0]
+            lp_min, lp_max = self.solve(c, relaxed=True), self.solve(-c, relaxed=True)
+            lp_lo, lp_hi = lp_min[0], lp_max[0]
             if lp_lo is not None and lp_hi is not None and c @ lp_hi - c @ lp_lo < width - 1e-6:
                 out[t] = (max(0, int(np.floor(c @ lp_hi + 1e-6) - np.ceil(c @ lp_lo - 1e-6))), "exposed-lp",
                           float(np.ceil(c @ lp_lo - 1e-6)))
                 continue
-            (lo_x, lo_ok), (hi_x, hi_ok) = self.solve(c), self.solve(-c)
+            (lo_x, lo_ok), (hi_x, hi_ok) = self.bound(c, lp_min), self.bound(-c, lp_max)
             witness(lo_x); witness(hi_x)
             w = hi_v[i] - lo_v[i]
             w = round(w) if np.isfinite(w) else 0

@@ -169,3 +169,40 @@ def test_inconsistent_published_values_raise():
     cells[("program", "xa")].values["graduates"] = 99  # more than the pathway cell's total
     with pytest.raises(RuntimeError, match="inconsistent"):
         au.GroupModel(list(cells.values()), rels).solve(np.ones(len(cells) * len(au.ATOMS)))
+
+
+def test_only_integer_points_that_satisfy_every_constraint_are_taken_from_the_relaxation():
+    cells, rels = pathway("x")
+    model = au.GroupModel(list(cells.values()), rels)
+    c = model.objective([(("program", "xsmall"), "graduates")])
+    x, ok = model.solve(c, relaxed=True)
+    r = model.integral(x)
+    assert ok and r is not None and np.array_equal(r, np.round(x))
+    assert model.integral(x + 0.5) is None  # not integral
+    moved = r.copy()
+    moved[0] += 1  # integral, but the published counts of its cell no longer add up
+    assert model.integral(moved) is None
+    assert model.integral(None) is None
+    # an exact range from the relaxation equals the integer program's
+    lo_lp, lo_ok = model.bound(c, (x, ok))
+    lo_mip, mip_ok = model.solve(c)
+    assert lo_ok and mip_ok and model.value(lo_lp, (("program", "xsmall"), "graduates")) == \
+        model.value(lo_mip, (("program", "xsmall"), "graduates"))
+
+
+def test_a_fractional_relaxation_falls_back_to_the_integer_program():
+    # graduates 7 with a published rate 1/2 of in-field over graduates: the relaxation allows 3.5 in field
+    v = {"graduates": 7, "employed_in_field_count": None, "cirr_denominator": 7, "graduates_known_outcome": 7}
+    cell = au.Cell(("p",), v)
+    model = au.GroupModel([cell], [])
+    c = model.objective([(("p",), "employed_in_field_count")])
+    model.row_lower = np.append(model.row_lower, 3.5)  # in field >= 3.5 (a bound no integer point meets exactly)
+    model.row_upper = np.append(model.row_upper, np.inf)
+    from scipy.sparse import vstack
+    model.A = vstack([model.A, c]).tocsc()
+    x, ok = model.solve(c, relaxed=True)
+    assert ok and model.value(x, (("p",), "employed_in_field_count")) == pytest.approx(3.5)
+    assert model.integral(x) is None
+    y, y_ok = model.bound(c, (x, ok))
+    assert y_ok and model.value(y, (("p",), "employed_in_field_count")) == 4
+    assert model.value(model.point(c), (("p",), "employed_in_field_count")) == 4
