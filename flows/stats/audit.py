@@ -3,9 +3,10 @@
 Owns the attacker's model of the public tables and its two uses:
 
 - ``audit(...)``: for every public cell with withheld counts, the integer program of everything
-  published about the cell and its relatives gives each withheld count's feasible range (scipy
-  ``milp``: min and max subject to every published count, total and subtotal as an equality,
-  every published rate as bounds, and non-negativity). A range narrower than the protection
+  published about the cell and its relatives gives each withheld count's feasible range (HiGHS
+  through ``highspy``: one model per group, re-solved per objective; min and max subject to every
+  published count, total and subtotal as an equality, every published rate as bounds, and
+  non-negativity). A range narrower than the protection
   width is an *exposure*; the audit fails when there is one.
 - ``protect(...)``: the last step of suppression: while a relation group has an exposure, withhold
   one more published count of the group (the least useful first: categories before rate
@@ -33,7 +34,7 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
+import highspy
 from scipy.sparse import coo_matrix
 
 from flows.config import load_config
@@ -108,6 +109,10 @@ SOLVE_SECONDS = 20.0
 #: Joint solves (maximise and minimise many withheld counts at once, random directions after the first)
 #: before counts are solved one by one; they stop early after two rounds that certify nothing new.
 JOINT_ROUNDS = 40
+#: An integer point's components and constraints are checked to this tolerance (counts are integers).
+INTEGRAL_TOLERANCE = 1e-9
+#: Feasible points a group keeps between its protection rounds (witnesses for the next round's ranges).
+MAX_SEEDS = 256
 
 
 @dataclass
@@ -205,11 +210,33 @@ class GroupModel:
                     rr.append(k); cc.append(self.pos[cid] * na + j); vv.append(-1.0)
                 lo.append(-np.inf if rel.sense == "<=" else 0.0); hi.append(0.0)
                 k += 1
-        A = coo_matrix((vv, (rr, cc)), shape=(k, n)).tocsr()
-        self.constraint = LinearConstraint(A, np.array(lo, dtype=float), np.array(hi, dtype=float))
-        self.integrality = np.ones(n)
-        # A finite bound keeps every program bounded: a count nothing published limits reaches it (fully protected).
-        self.bounds = Bounds(np.zeros(n), np.full(n, float(UNBOUNDED)))
+        self.A = coo_matrix((vv, (rr, cc)), shape=(k, n)).tocsc()
+        self.row_lower = np.array(lo, dtype=float)
+        self.row_upper = np.array(hi, dtype=float)
+        self._solvers: dict[bool, highspy.Highs] = {}  # relaxed? -> the program loaded once, solved per objective
+
+    def _solver(self, relaxed: bool) -> highspy.Highs:
+        """The program in a HiGHS instance (built once per group; each solve only changes the objective)."""
+        h = self._solvers.get(relaxed)
+        if h is None:
+            lp = highspy.HighsLp()
+            lp.num_col_, lp.num_row_ = self.n, self.A.shape[0]
+            lp.col_cost_ = np.zeros(self.n)
+            # A finite bound keeps every program bounded: a count nothing published limits reaches it (fully protected).
+            lp.col_lower_, lp.col_upper_ = np.zeros(self.n), np.full(self.n, float(UNBOUNDED))
+            lp.row_lower_ = np.where(np.isinf(self.row_lower), -highspy.kHighsInf, self.row_lower)
+            lp.row_upper_ = self.row_upper
+            m = lp.a_matrix_
+            m.format_, m.num_col_, m.num_row_ = highspy.MatrixFormat.kColwise, self.n, self.A.shape[0]
+            m.start_, m.index_, m.value_ = self.A.indptr, self.A.indices, self.A.data
+            if not relaxed:
+                lp.integrality_ = [highspy.HighsVarType.kInteger] * self.n
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+            h.setOptionValue("time_limit", float(self.time_limit))
+            h.passModel(lp)
+            self._solvers[relaxed] = h
+        return h
 
     def objective(self, targets: list[tuple[tuple, str]]) -> np.ndarray:
         c = np.zeros(self.n)
@@ -222,14 +249,45 @@ class GroupModel:
     def solve(self, c: np.ndarray, relaxed: bool = False) -> tuple[np.ndarray | None, bool]:
         """(a feasible point or None, proven optimal?). A solve that reaches the time limit returns the
         best feasible point it found (still a valid witness of what the published values allow)."""
-        res = milp(c, constraints=self.constraint, integrality=None if relaxed else self.integrality,
-                   bounds=self.bounds, options={"disp": False, "time_limit": self.time_limit})
-        if res.x is None:
-            if res.status == 2:  # infeasible: the published values contradict each other
-                raise RuntimeError(f"disclosure audit: the published values of {[x.cell_id for x in self.cells][:3]}... "
-                                   f"are inconsistent ({res.message})")
+        h = self._solver(relaxed)
+        h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), np.asarray(c, dtype=float))
+        h.run()
+        status = h.getModelStatus()
+        if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kModelError):
+            # infeasible: the published values contradict each other
+            raise RuntimeError(f"disclosure audit: the published values of {[x.cell_id for x in self.cells][:3]}... "
+                               f"are inconsistent ({h.modelStatusToString(status)})")
+        if status != highspy.HighsModelStatus.kOptimal and h.getInfo().primal_solution_status != 2:  # no feasible point
             return None, False
-        return (res.x if relaxed else np.round(res.x)), res.status == 0
+        x = np.array(h.getSolution().col_value)
+        return (x if relaxed else np.round(x)), status == highspy.HighsModelStatus.kOptimal
+
+    def integral(self, x: np.ndarray | None) -> np.ndarray | None:
+        """``x`` rounded when it is an integer point of the program (every constraint checked), else None.
+
+        A linear relaxation's optimum is often integral (sums of counts): then it is a feasible integer
+        point, and when it is optimal for the relaxation it is optimal for the integer program too."""
+        if x is None:
+            return None
+        r = np.round(x)
+        if np.abs(x - r).max(initial=0.0) > INTEGRAL_TOLERANCE or r.min(initial=0.0) < 0 or r.max(initial=0.0) > UNBOUNDED:
+            return None
+        ax = self.A @ r
+        if np.any(ax < self.row_lower - INTEGRAL_TOLERANCE) or np.any(ax > self.row_upper + INTEGRAL_TOLERANCE):
+            return None
+        return r
+
+    def point(self, c: np.ndarray) -> np.ndarray | None:
+        """A feasible integer point minimising ``c`` as far as the solver got: the linear relaxation's optimum
+        when it is integral, else the integer program's (a witness: only its feasibility matters)."""
+        x = self.integral(self.solve(c, relaxed=True)[0])
+        return x if x is not None else self.solve(c)[0]
+
+    def bound(self, c: np.ndarray, lp: tuple[np.ndarray | None, bool]) -> tuple[np.ndarray | None, bool]:
+        """(minimiser, proven optimal?) of ``c`` over the integer points, given the relaxation's (optimum, optimal?):
+        an optimal integral relaxation optimum is the integer optimum (no integer solve)."""
+        x = self.integral(lp[0]) if lp[1] else None
+        return (x, True) if x is not None else self.solve(c)
 
     def value(self, x: np.ndarray, target: tuple[tuple, str]) -> float:
         return float(self.objective([target]) @ x)
@@ -237,29 +295,40 @@ class GroupModel:
     def feasible_range(self, cell_id: tuple, col: str) -> tuple[int, int]:
         """Exact (min, max) of one count; raises when the solver cannot prove it in time."""
         c = self.objective([(cell_id, col)])
-        (lo_x, lo_ok), (hi_x, hi_ok) = self.solve(c), self.solve(-c)
+        (lo_x, lo_ok), (hi_x, hi_ok) = (self.bound(c, self.solve(c, relaxed=True)),
+                                        self.bound(-c, self.solve(-c, relaxed=True)))
         if not (lo_ok and hi_ok):
             raise TimeoutError(f"disclosure audit: no proof within {self.time_limit} s for {col} of {cell_id}")
         return round(self.value(lo_x, (cell_id, col))), round(self.value(hi_x, (cell_id, col)))
 
-    def widths(self, targets: list[tuple[tuple, str]], width: int) -> dict:
+    def widths(self, targets: list[tuple[tuple, str]], width: int, seeds: list | None = None) -> dict:
         """Feasible-range width of each target: target -> (width, status).
 
         status "certified": two feasible integer points differ by at least ``width`` on the count (found
         while maximising / minimising many targets together: few solves for a whole group); "exact": the
         range was solved alone to optimality; "exposed-lp": even the linear relaxation's range is narrower
         than ``width`` (so is the integer range, which lies inside it); "unproven": the solver could not
-        decide within its time limit (treated as exposed)."""
+        decide within its time limit (treated as exposed).
+
+        ``seeds``: integer points feasible for this model (found for the same cells when they published
+        more: withholding only removes constraints, so they stay feasible). They are witnesses before
+        any solve, and every point found here is appended to the list (the most recent ``MAX_SEEDS``)."""
         out: dict = {}
         T = np.vstack([self.objective([t]) for t in targets])  # one row per target: its count as a sum of atoms
         lo_v = np.full(len(targets), np.inf)
         hi_v = np.full(len(targets), -np.inf)
+        if seeds:
+            V = T @ np.column_stack(seeds)
+            lo_v, hi_v = V.min(axis=1), V.max(axis=1)
 
         def witness(x):
             if x is not None:
                 v = T @ x
                 np.minimum(lo_v, v, out=lo_v)
                 np.maximum(hi_v, v, out=hi_v)
+                if seeds is not None:
+                    seeds.append(x)
+                    del seeds[:-MAX_SEEDS]
 
         todo = np.arange(len(targets))
         rng = np.random.default_rng(len(targets))
@@ -270,7 +339,7 @@ class GroupModel:
             # all together first, then random signs and weights: other corners of the feasible set
             weights = np.ones(len(todo)) if k == 0 else rng.choice([-1.0, 1.0], len(todo)) * rng.uniform(1, 2, len(todo))
             c = weights @ T[todo]
-            witness(self.solve(-c)[0]); witness(self.solve(c)[0])
+            witness(self.point(-c)); witness(self.point(c))
             before = len(todo)
             todo = todo[hi_v[todo] - lo_v[todo] < width]
             idle = idle + 1 if len(todo) == before else 0
@@ -281,12 +350,13 @@ class GroupModel:
             if hi_v[i] - lo_v[i] >= width:  # certified meanwhile by another count's witnesses
                 out[t] = (round(hi_v[i] - lo_v[i]), "certified", lo_v[i])
                 continue
-            lp_lo, lp_hi = self.solve(c, relaxed=True)[0], self.solve(-c, relaxed=True)[0]
+            lp_min, lp_max = self.solve(c, relaxed=True), self.solve(-c, relaxed=True)
+            lp_lo, lp_hi = lp_min[0], lp_max[0]
             if lp_lo is not None and lp_hi is not None and c @ lp_hi - c @ lp_lo < width - 1e-6:
                 out[t] = (max(0, int(np.floor(c @ lp_hi + 1e-6) - np.ceil(c @ lp_lo - 1e-6))), "exposed-lp",
                           float(np.ceil(c @ lp_lo - 1e-6)))
                 continue
-            (lo_x, lo_ok), (hi_x, hi_ok) = self.solve(c), self.solve(-c)
+            (lo_x, lo_ok), (hi_x, hi_ok) = self.bound(c, lp_min), self.bound(-c, lp_max)
             witness(lo_x); witness(hi_x)
             w = hi_v[i] - lo_v[i]
             w = round(w) if np.isfinite(w) else 0
@@ -311,17 +381,38 @@ class AuditResult:
         return not self.exposed
 
 
+def group_key(cells: list[Cell], relations: list[Relation], width: int, small: int) -> tuple:
+    """Everything a group's ranges depend on, cell ids replaced by positions: two groups with equal keys are
+    the same integer program with the same targets in the same order (so the same ranges)."""
+    pos = {c.cell_id: i for i, c in enumerate(cells)}
+    return (width, small,
+            tuple(tuple((k, None if _to_int(v) is None else float(v)) for k, v in c.values.items()) for c in cells),
+            tuple((r.sense, r.atoms, tuple(pos[i] for i in r.left), tuple(pos[i] for i in r.right)) for r in relations))
+
+
 def group_exposures(cells: list[Cell], relations: list[Relation], width: int, result: AuditResult | None = None,
-                    checked: set | None = None, small: int = DEFAULT_SMALL) -> list:
-    """Withheld counts of a group whose feasible range is narrower than ``width``: (cell, column, width)."""
+                    checked: set | None = None, small: int = DEFAULT_SMALL, cache: dict | None = None,
+                    seeds: list | None = None) -> list:
+    """Withheld counts of a group whose feasible range is narrower than ``width``: (cell, column, width).
+
+    ``cache`` (key -> ranges) holds the ranges of groups solved before (``group_key``): a group equal to
+    one of them is not solved again. ``seeds``: feasible points of the group kept between calls
+    (``GroupModel.widths``)."""
     targets = [(c.cell_id, col) for c in cells for col in c.withheld()]
     if not targets:
         return []
-    # Zeros rule: a count that a published zero of its parent sets to zero is not an exposure (not solved).
-    zeros = [t for t in targets if zero_by_published_parent(t, cells, relations)]
-    solve = [t for t in targets if t not in set(zeros)]
-    widths = GroupModel(cells, relations).widths(solve, width) if solve else {}
-    widths.update({t: (width, "zero-parent", 0.0) for t in zeros})
+    key = group_key(cells, relations, width, small) if cache is not None else None
+    if key is not None and key in cache:
+        widths = {targets[i]: v for i, v in cache[key]}
+    else:
+        # Zeros rule: a count that a published zero of its parent sets to zero is not an exposure (not solved).
+        zeros = [t for t in targets if zero_by_published_parent(t, cells, relations)]
+        solve = [t for t in targets if t not in set(zeros)]
+        widths = GroupModel(cells, relations).widths(solve, width, seeds) if solve else {}
+        widths.update({t: (width, "zero-parent", 0.0) for t in zeros})
+        if key is not None:
+            index = {t: i for i, t in enumerate(targets)}
+            cache[key] = [(index[t], v) for t, v in widths.items()]
     if result is not None:
         for c in cells:
             if c.withheld() and c.cell_id not in checked:
@@ -374,8 +465,11 @@ def groups_of(cells: dict[tuple, Cell], relations: list[Relation]) -> list[tuple
 
 
 def audit(cells: dict[tuple, Cell], relations: list[Relation], width: int, sample: int | None = None, small: int = DEFAULT_SMALL,
-          seed: int = 0) -> AuditResult:
-    """Feasible range of every withheld count in every group (or a random sample of ``sample`` groups)."""
+          seed: int = 0, cache: dict | None = None) -> AuditResult:
+    """Feasible range of every withheld count in every group (or a random sample of ``sample`` groups).
+
+    ``cache``: ranges of groups already solved (``group_exposures``), e.g. by ``protect`` on the same values:
+    a group whose published values differ from every cached one in anything is solved."""
     t0 = time.perf_counter()
     groups = [g for g in groups_of(cells, relations) if any(c.withheld() for c in g[0])]
     res = AuditResult(scope="all")
@@ -386,7 +480,7 @@ def audit(cells: dict[tuple, Cell], relations: list[Relation], width: int, sampl
     checked: set = set()
     for g_cells, g_rels in groups:
         res.groups_checked += 1
-        for cid, col, w in group_exposures(g_cells, g_rels, width, result=res, checked=checked, small=small):
+        for cid, col, w in group_exposures(g_cells, g_rels, width, result=res, checked=checked, small=small, cache=cache):
             res.exposed.append((g_rels[0].name if g_rels else "cell", cid, col, w))
     # The smallest width: exact where a value was solved alone; a certified lower bound >= width otherwise.
     # over the counts that could be small (a count known to be at least ``small`` needs no protection)
@@ -454,17 +548,19 @@ def withhold(cell: Cell, col: str) -> None:
 
 
 def _protect_group(g_cells: list[Cell], g_rels: list[Relation], cells: dict[tuple, Cell], width: int,
-                   added: set, small: int = DEFAULT_SMALL) -> bool:
-    """Withhold further counts of one group until none of its withheld counts is pinned; True if it withheld any."""
+                   added: set, small: int = DEFAULT_SMALL, cache: dict | None = None, seeds: list | None = None) -> bool:
+    """Withhold further counts of one group until none of its withheld counts is pinned; True if it withheld any.
+
+    ``cache`` and ``seeds`` as in ``group_exposures`` (the seeds stay feasible: this only withholds)."""
     changed = False
     while True:
-        exp = group_exposures(g_cells, g_rels, width, small=small)
+        exp = group_exposures(g_cells, g_rels, width, small=small, cache=cache, seeds=seeds)
         if not exp:
             return changed
         # One further count per exposed count and round (then solve again): few rounds per group.
         progressed = False
         for cid, col, _ in exp:
-            lo, hi = GroupModel([cells[cid]], []).feasible_range(cid, col) if g_rels else (0, 0)
+            lo, hi = _own_range(cells[cid], col, cache) if g_rels else (0, 0)
             cands = _candidates(g_cells, cid, col, within=hi - lo < width)
             if not cands:  # an earlier count of this round may have protected it: solve again first
                 continue
@@ -477,15 +573,30 @@ def _protect_group(g_cells: list[Cell], g_rels: list[Relation], cells: dict[tupl
             raise RuntimeError(f"suppression: nothing left to withhold to protect {col} of {cid}")
 
 
+def _own_range(cell: Cell, col: str, cache: dict | None) -> tuple[int, int]:
+    """Feasible range of a withheld count given its own cell's published figures only (cached by those figures)."""
+    if cache is None:
+        return GroupModel([cell], []).feasible_range(cell.cell_id, col)
+    key = ("own", col, group_key([cell], [], 0, 0))
+    if key not in cache:
+        cache[key] = GroupModel([cell], []).feasible_range(cell.cell_id, col)
+    return cache[key]
+
+
 def protect(cells: dict[tuple, Cell], relations: list[Relation], width: int, max_rounds: int = 50,
-            small: int = DEFAULT_SMALL) -> set:
+            small: int = DEFAULT_SMALL, cache: dict | None = None) -> set:
     """Withhold further counts until no group has an exposure (a fixed point); returns the withheld (cell, column).
 
     First each cell alone (its own published figures), then every relation group, in rounds until a
     round withholds nothing. Withholding only removes constraints, so a cell protected alone stays
     protected, and a group protected in an earlier round is checked again only to see its relatives'
-    new withholdings did not break the fixed point (they cannot narrow a range: they widen them)."""
+    new withholdings did not break the fixed point (they cannot narrow a range: they widen them).
+
+    ``cache`` (a dict, filled here): the ranges of every group solved, by the group's whole integer program
+    (``group_key``); ``audit`` given the same dict solves only the groups whose values differ from them."""
     added: set = set()
+    if cache is None:
+        cache = {}
     # A ratio whose numerator or denominator is withheld is withheld too (ratio x published part = the other).
     for cid, cell in cells.items():
         for r, (num, den) in RATIOS.items():
@@ -500,20 +611,21 @@ def protect(cells: dict[tuple, Cell], relations: list[Relation], width: int, max
         key = tuple(sorted((k, None if v is None else float(v)) for k, v in cell.values.items()))
         if key not in done:
             before = {k for k, v in cell.values.items() if v is None}
-            _protect_group([cell], [], cells, width, set(), small)
+            _protect_group([cell], [], cells, width, set(), small, cache)
             done[key] = [k for k, v in cell.values.items() if v is None and k not in before]
         for col in done[key]:
             withhold(cell, col)
             added.add((cid, col))
     groups = [g for g in groups_of(cells, relations) if g[1]]
     checked: dict[int, tuple] = {}  # group -> the withheld counts of its cells when it was last found protected
+    seeds: dict[int, list] = {}  # group -> feasible points found for it (still feasible after further withholdings)
     for _ in range(max_rounds):
         changed = False
         for i, (g_cells, g_rels) in enumerate(groups):
             state = tuple(len(c.withheld()) for c in g_cells)
             if not any(state) or checked.get(i) == state:  # unchanged since found protected: still protected
                 continue
-            changed |= _protect_group(g_cells, g_rels, cells, width, added, small)
+            changed |= _protect_group(g_cells, g_rels, cells, width, added, small, cache, seeds.setdefault(i, []))
             checked[i] = tuple(len(c.withheld()) for c in g_cells)
         if not changed:
             return added
@@ -540,6 +652,11 @@ PROGRAM_COPIES = {
     "out_benchmarks__program_public_earnings": ("graduates", "employed_in_field_180d_rate", "salary_reported_count",
                                                 "median_base_salary_usd", "ratio_to_public_median"),
 }
+
+
+def _records(df: pd.DataFrame, cols) -> list[dict]:
+    """The rows of ``df`` as dicts of the columns ``cols`` it has (only those: a table's other columns are not boxed)."""
+    return df[[c for c in dict.fromkeys(cols) if c in df.columns]].to_dict("records")
 
 
 def _key(row, dims) -> tuple:
@@ -573,13 +690,14 @@ def build_cells(frames: dict[str, pd.DataFrame], programs: pd.DataFrame) -> tupl
             if df is None:
                 continue
             cols = [c for c in df.columns if c in FORMS or c in RATIOS]
-            for idx, row in zip(df.index, df.to_dict("records")):
+            for idx, row in zip(df.index, _records(df, list(dims) + cols)):
                 put((grain,) + _key(row, dims), table, idx, row, cols)
     for table in PROGRAM_COPIES:
         df = frames.get(table)
         if df is None:
             continue
-        for idx, row in zip(df.index, df.to_dict("records")):
+        for idx, row in zip(df.index, _records(df, ("program_id", "graduates", "salary_reported_count",
+                                                   "employed_in_field_180d_rate"))):
             if ("program", row["program_id"]) not in cells:  # a program without graduate records: nothing withheld
                 continue
             put(("program", row["program_id"]), table, idx, row,
@@ -592,19 +710,32 @@ def build_cells(frames: dict[str, pd.DataFrame], programs: pd.DataFrame) -> tupl
         if left and right:
             relations.append(Relation(name, left, right, tuple(atoms), sense))
 
-    ids = list(cells)
-    by = lambda g: [c for c in ids if c[0] == g]  # noqa: E731
+    # Cells by kind and by the key their relatives share, each list in the order of ``cells`` (which fixes
+    # the order of a group's cells, hence of its counts: built in one pass, not one scan per relation).
+    by_kind: dict[str, list] = {}
+    for c in cells:
+        by_kind.setdefault(c[0], []).append(c)
+    by = lambda g: by_kind.get(g, [])  # noqa: E731
+
+    def index(kind: str, key) -> dict:
+        out: dict = {}
+        for c in by(kind):
+            out.setdefault(key(c), []).append(c)
+        return out
+
+    cohorts = index("program_cohort", lambda c: c[1:3])
     for cid in by("program_year"):
-        rel("cohorts within a program year", (cid,), tuple(c for c in by("program_cohort") if c[1:3] == cid[1:3]))
+        rel("cohorts within a program year", (cid,), tuple(cohorts.get(cid[1:3], ())))
+    years = index("program_year", lambda c: c[1])
     for cid in by("program"):
-        rel("years within a program", (cid,), tuple(c for c in by("program_year") if c[1] == cid[1]))
+        rel("years within a program", (cid,), tuple(years.get(cid[1], ())))
     # Cross-program cells are keyed by evidence class first: ("pathway_modality_pacing", class, pathway, modality, pacing).
     class_of = dict(zip(programs["program_id"], programs["data_origin_class"])) if "data_origin_class" in programs else {}
     cell_of = {r.program_id: ("pathway_modality_pacing", class_of.get(r.program_id), r.pathway, r.modality, r.pacing)
                for r in programs.itertuples()}
+    in_cell = index("program", lambda c: cell_of.get(c[1]))
     for cid in by("pathway_modality_pacing"):
-        rel("programs within a pathway x modality x pacing cell", (cid,),
-            tuple(c for c in by("program") if cell_of.get(c[1]) == cid))
+        rel("programs within a pathway x modality x pacing cell", (cid,), tuple(in_cell.get(cid, ())))
     # Prior backgrounds are keyed by evidence class: ("prior_background", class, degree, field).
     for cls in sorted({c[1] for c in by("prior_background")}, key=str):
         rel("programs and prior backgrounds of an evidence class add up to its graduates",
@@ -613,32 +744,40 @@ def build_cells(frames: dict[str, pd.DataFrame], programs: pd.DataFrame) -> tupl
     # per program x prior degree ("graduates like you"): degrees within a program, programs within a degree
     pb = frames.get(PRIOR_TABLE)
     if pb is not None:
-        for idx, row in zip(pb.index, pb.to_dict("records")):
-            put(("program_prior", row["program_id"], row["prior_degree"]), PRIOR_TABLE, idx, row,
-                [c for c in pb.columns if c in FORMS or c in RATIOS])
+        pp_cols = [c for c in pb.columns if c in FORMS or c in RATIOS]
+        prior_of: dict = {}  # program -> its program x prior degree cells; prior degree -> its cells
+        degree_cells: dict = {}
+        for idx, row in zip(pb.index, _records(pb, ["program_id", "prior_degree"] + pp_cols)):
+            cid = ("program_prior", row["program_id"], row["prior_degree"])
+            if cid not in cells:
+                prior_of.setdefault(cid[1], []).append(cid)
+                degree_cells.setdefault(cid[2], []).append(cid)
+            put(cid, PRIOR_TABLE, idx, row, pp_cols)
         for pid in pb["program_id"].unique():
             rest = ("program_prior_rest", pid)  # degrees not published (unknown): no published value
             cells.setdefault(rest, Cell(rest))
-            kids = tuple(c for c in cells if c[0] == "program_prior" and c[1] == pid) + (rest,)
+            kids = tuple(prior_of.get(pid, ())) + (rest,)
             rel("prior degrees within a program", (("program", pid),), kids)
         for cls in sorted({c[1] for c in by("prior_background")}, key=str):
             for deg in pb["prior_degree"].unique():
-                rel("programs within a prior degree", tuple(c for c in cells if c[0] == "program_prior" and c[2] == deg
-                                                            and class_of.get(c[1]) == cls),
+                rel("programs within a prior degree", tuple(c for c in degree_cells.get(deg, ()) if class_of.get(c[1]) == cls),
                     tuple(c for c in by("prior_background") if c[1] == cls and c[2] == deg))
     # per program x role: salary reporters (one count per program x role, repeated per SOC code)
     rw = frames.get(ROLE_WAGES_TABLE)
     if rw is not None:
-        for idx, row in zip(rw.index, rw.to_dict("records")):
+        for idx, row in zip(rw.index, _records(rw, ("program_id", "role_category", "salary_reported_count"))):
             put(("program_role", row["program_id"], row["role_category"]), ROLE_WAGES_TABLE, idx, row,
                 ["salary_reported_count"])
         pr = [c for c in cells if c[0] == "program_role"]
+        role_cells: dict = {}
+        roles_of: dict = {}
+        for c in pr:
+            role_cells.setdefault((c[2], class_of.get(c[1])), []).append(c)
+            roles_of.setdefault(c[1], []).append(c)
         for cid in by("role"):
-            rel("programs within a role", (cid,), tuple(c for c in pr if c[2] == cid[2] and class_of.get(c[1]) == cid[1]),
-                atoms=("salary_reported",))
+            rel("programs within a role", (cid,), tuple(role_cells.get((cid[2], cid[1]), ())), atoms=("salary_reported",))
         for pid in {c[1] for c in pr}:
-            rel("roles within a program", tuple(c for c in pr if c[1] == pid), (("program", pid),),
-                atoms=("salary_reported",), sense="<=")
+            rel("roles within a program", tuple(roles_of[pid]), (("program", pid),), atoms=("salary_reported",), sense="<=")
     _peer_cells(frames.get(PEER_TABLE), cells, put, rel, programs.attrs.get("degree_groups"))
     return cells, relations, where
 
@@ -653,7 +792,7 @@ def _peer_cells(pg: pd.DataFrame | None, cells: dict, put, rel, degree_groups: d
     if pg is None or pg.empty:
         return
     groups = {}
-    for idx, row in zip(pg.index, pg.to_dict("records")):
+    for idx, row in zip(pg.index, _records(pg, ("similarity_level",) + PEER_KEYS + PEER_COUNTS)):
         level = row["similarity_level"]
         if level == "all_completers":
             continue
@@ -668,19 +807,26 @@ def _peer_cells(pg: pd.DataFrame | None, cells: dict, put, rel, degree_groups: d
 
         degree_groups = load_assumptions()["peers"]["degree_groups"]
     degree_of = dict(degree_groups)
+
+    def index(items, key) -> dict:  # each list in the order of ``items``
+        out: dict = {}
+        for c in items:
+            out.setdefault(key(c), []).append(c)
+        return out
+
+    prior = index((c for c in cells if c[0] == "program_prior"), lambda c: (c[1], degree_of.get(c[2])))
     for cid in groups.get("degree", []):
-        pid, g = cid[1], cid[3]
-        kids = tuple(c for c in cells if c[0] == "program_prior" and c[1] == pid and degree_of.get(c[2]) == g)
-        rel("prior degrees within a peer degree group", (cid,), kids)
+        rel("prior degrees within a peer degree group", (cid,), tuple(prior.get((cid[1], cid[3]), ())))
+    degrees = index(groups.get("degree", []), lambda c: c[1])
     for pid in {c[1] for c in groups.get("degree", [])}:  # unknown prior degrees are in no degree group: <=
-        rel("peer degree groups within a program", tuple(c for c in groups["degree"] if c[1] == pid), (("program", pid),),
-            sense="<=")
+        rel("peer degree groups within a program", tuple(degrees[pid]), (("program", pid),), sense="<=")
+    fields = index(groups.get("degree_field", []), lambda c: (c[1], c[3]))
     for cid in groups.get("degree", []):
-        kids = tuple(c for c in groups.get("degree_field", []) if c[1] == cid[1] and c[3] == cid[3])
-        rel("peer fields within a degree group", kids, (cid,), sense="<=")
+        rel("peer fields within a degree group", tuple(fields.get((cid[1], cid[3]), ())), (cid,), sense="<=")
+    bands = index(groups.get("degree_field_experience", []), lambda c: (c[1], c[3:5]))
     for cid in groups.get("degree_field", []):
-        kids = tuple(c for c in groups.get("degree_field_experience", []) if c[1] == cid[1] and c[3:5] == cid[3:5])
-        rel("peer experience bands within a degree group and field", kids, (cid,), sense="<=")
+        rel("peer experience bands within a degree group and field", tuple(bands.get((cid[1], cid[3:5]), ())), (cid,),
+            sense="<=")
 
 
 def write_back(cells: dict[tuple, Cell], where: dict, frames: dict[str, pd.DataFrame], withheld: set,
@@ -777,22 +923,25 @@ def read_public(con, extra: dict | None = None, assumptions: dict | None = None)
     return frames, programs
 
 
-def protect_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int, small: int = DEFAULT_SMALL) -> set[str]:
-    """Run ``protect`` over the frames in place; returns the tables it changed.
+def protect_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int, small: int = DEFAULT_SMALL,
+                   cache: dict | None = None) -> set[str]:
+    """Run ``protect`` over the frames in place; returns the tables it changed (``cache`` as in ``protect``).
 
     A peer row with one count withheld by this step is suppressed whole (``withhold``), inside the step's
     fixed point, so the audit sees what is published."""
     cells, rels, where = build_cells(frames, programs)
-    added = protect(cells, rels, width, small=small)
+    added = protect(cells, rels, width, small=small, cache=cache)
     write_back(cells, where, frames, added, PROTECT_REASON)
     return {t for cid, col in added for c, v in cells[cid].values.items() if v is None for t, _ in where.get((cid, c), [])}
 
 
 def audit_frames(frames: dict[str, pd.DataFrame], programs: pd.DataFrame, width: int, small: int = DEFAULT_SMALL,
-                 sample: int | None = None) -> AuditResult:
+                 sample: int | None = None, cache: dict | None = None) -> AuditResult:
+    """Audit the public tables as written (cells rebuilt from the frames); ``cache`` as in ``audit``."""
     cells, rels, _ = build_cells(frames, programs)
     n_groups = len(groups_of(cells, rels))
-    return audit(cells, rels, width, sample=sample if sample is not None and n_groups > sample else None, small=small)
+    return audit(cells, rels, width, sample=sample if sample is not None and n_groups > sample else None, small=small,
+                 cache=cache)
 
 
 def audit_row(res: AuditResult, width: int, k: int) -> pd.DataFrame:

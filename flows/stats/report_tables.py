@@ -213,7 +213,8 @@ def build_report_tables(con: duckdb.DuckDBPyConnection, assumptions: dict) -> li
     width = audit_fn.protection_width(assumptions)
     counts, programs = audit_fn.read_public(con, {"out_reports__program_prior_background": prior_background(con, assumptions),
                                                   PEER_TABLE: peer_groups_frame(con, assumptions)}, assumptions)
-    changed = audit_fn.protect_frames(counts, programs, width, small=k)
+    solved: dict = {}  # the ranges protect solved, by each group's whole program: the audit re-solves what differs
+    changed = audit_fn.protect_frames(counts, programs, width, small=k, cache=solved)
     for table in changed - {"out_reports__program_prior_background", PEER_TABLE}:
         _write(con, table, counts[table])
     frames = {
@@ -225,7 +226,7 @@ def build_report_tables(con: duckdb.DuckDBPyConnection, assumptions: dict) -> li
     }
     for table, df in frames.items():
         _write(con, table, df)
-    res = audit_fn.audit_frames(counts, programs, width, small=k, sample=audit_fn.AUDIT_SAMPLE_ABOVE)
+    res = audit_fn.audit_frames(counts, programs, width, small=k, sample=audit_fn.AUDIT_SAMPLE_ABOVE, cache=solved)
     _write(con, "out_disclosure__audit_runs", audit_fn.audit_row(res, width, k))
     if not res.passed:
         raise RuntimeError(f"disclosure audit failed: {len(res.exposed)} withheld counts are pinned, e.g. {res.exposed[:3]}")
