@@ -1,4 +1,10 @@
-"""Test-session set-up: offline Prefect in a temporary home, deterministic person keys.
+"""Test-session set-up: offline Prefect in a temporary home, deterministic person keys, the three tiers.
+
+Tests live in three tiers, run in this order by ``make test`` (``make test-fast`` runs the first alone):
+``tests/unit`` (pure functions: no process, no Prefect, no network, enforced by tests/unit/conftest.py),
+``tests/integration`` (flow runs on the session's Prefect harness, warehouse and report builds) and
+``tests/e2e`` (servers, signals, concurrency, scheduling, browsers). Each test is marked with its tier
+(``-m unit``, ``-m "not e2e"``) and the session ends with each tier's time.
 
 The environment is fixed before any project module imports Prefect. Tests that run a
 flow use the session-wide ``prefect_harness`` fixture (one temporary Prefect API for the
@@ -30,7 +36,49 @@ os.environ["OUTCOMES_SECRETS_DIR"] = tempfile.mkdtemp(prefix="outcomes-secrets-"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+#: The report fixtures every tier shares (the fixture warehouse and report sets, the browser).
+pytest_plugins = ["tests.report_fixtures"]
+
 _CHECKOUT: dict = {}
+TIERS = ("unit", "integration", "e2e")
+#: Per tier: seconds spent in set-up, call and teardown, and the number of tests run.
+_TIER_TIME: dict[str, list] = {}
+
+
+def tier_of(path: Path) -> str | None:
+    """The tier of a test file (the first folder under tests/), or None outside the tiers."""
+    try:
+        parts = Path(path).resolve().relative_to(PROJECT_ROOT / "tests").parts
+    except ValueError:
+        return None
+    return parts[0] if len(parts) > 1 and parts[0] in TIERS else None
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        tier = tier_of(item.path)
+        if tier is not None:
+            item.add_marker(tier)
+
+
+def pytest_runtest_logreport(report):
+    tier = tier_of(PROJECT_ROOT / report.nodeid.split("::")[0])
+    if tier is None:
+        return
+    row = _TIER_TIME.setdefault(tier, [0.0, 0])
+    row[0] += report.duration
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        row[1] += 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _TIER_TIME:
+        return
+    terminalreporter.write_sep("-", "time per tier (set-up + call + teardown)")
+    for tier in TIERS:
+        if tier in _TIER_TIME:
+            seconds, n = _TIER_TIME[tier]
+            terminalreporter.write_line(f"{tier:<12} {n:>5} tests {seconds:>8.1f} s")
 
 
 def pytest_sessionstart(session):
