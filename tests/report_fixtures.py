@@ -58,7 +58,7 @@ def _refresh(work: Path, curated: Path) -> Path:
     env.pop("PREFECT_API_URL", None)
     proc = subprocess.run([sys.executable, "-m", "flows.cli", "refresh", "--offline", "--quiet", "--curated", str(curated),
                            "--warehouse", str(wh)], env=env, capture_output=True, text=True,
-                          cwd=settings.PROJECT_ROOT, timeout=600)
+                          cwd=settings.PROJECT_ROOT, timeout=1800)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return wh
 

@@ -75,14 +75,14 @@ def prefect_api(tmp_path_factory):
         stop_process(proc)
 
 
-def run_refresh(tmp: Path, api: str, curated: Path, warehouse: Path, *args: str, timeout: float = 120,
+def run_refresh(tmp: Path, api: str, curated: Path, warehouse: Path, *args: str, timeout: float = 900,
                 **env_extra: str) -> subprocess.CompletedProcess:
     env = subprocess_env(tmp, warehouse, PREFECT_API_URL=api, **env_extra)
     return subprocess.run(cli("refresh", "--curated", str(curated), "--json", *args), cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 
-def refresh_ok(tmp: Path, api: str, curated: Path, warehouse: Path, *args: str, timeout: float = 120,
+def refresh_ok(tmp: Path, api: str, curated: Path, warehouse: Path, *args: str, timeout: float = 900,
                **env_extra: str) -> dict:
     done = run_refresh(tmp, api, curated, warehouse, *args, timeout=timeout, **env_extra)
     assert done.returncode == 0, done.stderr[-3000:]

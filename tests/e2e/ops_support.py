@@ -140,7 +140,7 @@ def bundled_raw_copy(dest: Path) -> Path:
     """
     try:
         listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "data/raw"], capture_output=True,
-                                check=True, timeout=60).stdout.decode().split("\0")
+                                check=True, timeout=600).stdout.decode().split("\0")
         names = [n for n in listed if n]
     except (OSError, subprocess.SubprocessError):
         names = []

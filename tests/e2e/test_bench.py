@@ -54,7 +54,7 @@ def test_stop_group_leaves_no_process_of_the_group(ignore_sigterm):
     try:
         assert bench._group_alive(proc.pid) and not _gone(child)
         bench._stop_group(proc, timeout=1.0)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 60
         while not _gone(child) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert proc.returncode is not None

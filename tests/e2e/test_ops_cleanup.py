@@ -93,12 +93,12 @@ def test_killed_refresh_leaves_no_server_and_next_run_cleans_up(tmp_path):
         finally:
             if proc.poll() is None:
                 os.kill(proc.pid, signal.SIGKILL)
-                proc.wait(10)
+                proc.wait(60)
             err = proc.stderr.read().decode()
             proc.stdout.close()
             proc.stderr.close()
         assert proc.returncode in (-sig, 128 + sig), (point, proc.returncode, err[-2000:])
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 300
         while (alive(server_pid) or listening(port)) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not alive(server_pid), f"{point}: the refresh's Prefect server outlived it"

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,9 @@ from tests.e2e.conftest import refresh_ok
 from tests.e2e.ops_support import ROOT, cli, subprocess_env, write_dataset
 
 # A reader process: a new read-only connection per query (to see new snapshots), one query
-# reading the snapshot id and a count together; or, with "hold", one connection kept open.
+# reading the snapshot id and a count together; or, with "hold", one connection kept open. After each
+# query it writes the snapshot id it saw to its progress file (<stop>.<pid>), so the test waits for
+# events (every reader has read; a reader has seen a new snapshot) rather than for fixed times.
 READER = r"""
 import json, sys, time, duckdb
 path, stop, seconds, mode = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
@@ -35,6 +38,9 @@ while time.monotonic() < deadline and not os.path.exists(stop):
         key = f"{rows[0][0]}|{rows[0][1]}|{rows[0][2]}"
         seen[key] = seen.get(key, 0) + 1
         queries += 1
+        with open(f"{stop}.{os.getpid()}.tmp", "w") as fh:
+            fh.write(str(rows[0][0]))
+        os.replace(f"{stop}.{os.getpid()}.tmp", f"{stop}.{os.getpid()}")
     except Exception as exc:
         errors.append(f"{type(exc).__name__}: {exc}")
     time.sleep(0.03)
@@ -42,6 +48,25 @@ if held is not None:
     held.close()
 print(json.dumps({"seen": seen, "errors": errors[:20], "queries": queries}))
 """
+#: Bounds that only stop a hung test; every wait ends as soon as its event happens (a loaded machine is slow).
+PATIENCE = 900.0
+
+
+def last_seen(stop, reader: subprocess.Popen) -> str | None:
+    """The snapshot id the reader saw last, or None before its first query."""
+    try:
+        return Path(f"{stop}.{reader.pid}").read_text()
+    except FileNotFoundError:
+        return None
+
+
+def wait_until(condition, readers, what: str) -> None:
+    deadline = time.monotonic() + PATIENCE
+    while not condition():
+        for r in readers:
+            assert r.poll() is None, f"a reader ended early: {r.communicate()[1][-3000:]}"
+        assert time.monotonic() < deadline, f"waited {PATIENCE:.0f} s for {what}"
+        time.sleep(0.1)
 
 
 @pytest.mark.slow
@@ -53,19 +78,21 @@ def test_readers_never_fail_and_never_see_a_mix(tmp_path, prefect_api):
     first = refresh_ok(tmp_path, prefect_api, a, warehouse)
     stop = tmp_path / "stop-readers"
 
-    # Readers stop when both refreshes have ended (the stop file); 300 s only bounds a hung test.
-    readers = [subprocess.Popen([sys.executable, "-c", READER, str(warehouse), str(stop), "300", mode],
+    # Readers stop when both refreshes have ended (the stop file); the time given only bounds a hung test.
+    readers = [subprocess.Popen([sys.executable, "-c", READER, str(warehouse), str(stop), str(3 * PATIENCE), mode],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for mode in ("reconnect", "reconnect", "reconnect", "hold")]
     refreshes = []
     try:
-        time.sleep(1.0)
+        wait_until(lambda: all(last_seen(stop, r) for r in readers), readers, "every reader's first query")
         env = subprocess_env(tmp_path, warehouse, PREFECT_API_URL=prefect_api)
-        refreshes = [subprocess.Popen(cli("refresh", "--curated", str(folder), "--json", "--wait", "90"), cwd=ROOT,
+        refreshes = [subprocess.Popen(cli("refresh", "--curated", str(folder), "--json", "--wait", str(PATIENCE)), cwd=ROOT,
                                       env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                      for folder in (b, c)]
-        results = [p.communicate(timeout=280) for p in refreshes]
-        time.sleep(1.0)  # readers see the final snapshot for a moment
+        results = [p.communicate(timeout=2 * PATIENCE) for p in refreshes]
+        if all(p.returncode == 0 for p in refreshes):  # the readers that reconnect go on until one has seen a new snapshot
+            wait_until(lambda: any(last_seen(stop, r) not in (None, first["warehouse_snapshot_id"]) for r in readers[:3]),
+                       readers, "a reader to see a new snapshot")
     finally:
         stop.touch()
         for p in refreshes:
@@ -74,7 +101,7 @@ def test_readers_never_fail_and_never_see_a_mix(tmp_path, prefect_api):
                 p.wait(10)
     outputs = []
     for p in readers:
-        out, err = p.communicate(timeout=60)
+        out, err = p.communicate(timeout=PATIENCE)
         assert p.returncode == 0, err[-3000:]
         outputs.append(json.loads(out))
 

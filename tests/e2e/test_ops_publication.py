@@ -36,6 +36,26 @@ def published(tmp_path, prefect_api):
     return tmp_path, warehouse, b, summary
 
 
+#: Bounds that only stop a hung test; every wait ends as soon as its event happens (a loaded machine is slow).
+PATIENCE = 900.0
+
+
+def opened_by(pid: int, path: Path) -> bool:
+    """True when process ``pid`` has ``path`` open (Linux /proc)."""
+    target = str(path.resolve())
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            if os.readlink(fd) == target:
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def kill_at(tmp: Path, warehouse: Path, curated: Path, api: str, point: str) -> None:
     """Start a refresh, wait until it sleeps at ``point``, SIGKILL it."""
     marker = tmp / f"paused-{point}"
@@ -44,7 +64,7 @@ def kill_at(tmp: Path, warehouse: Path, curated: Path, api: str, point: str) -> 
     proc = subprocess.Popen(cli("refresh", "--curated", str(curated), "--json"), cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PATIENCE
         while not marker.exists():
             assert proc.poll() is None, proc.stderr.read().decode()[-3000:]
             assert time.monotonic() < deadline, f"refresh never reached pause point {point}"
@@ -53,11 +73,11 @@ def kill_at(tmp: Path, warehouse: Path, curated: Path, api: str, point: str) -> 
         assert list(warehouse.parent.glob(".build-*")), "the refresh works in a private build file"
         assert wh.lock_holder(warehouse), "the refresh holds the lock while it runs"
         os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
+        proc.wait(60)
     finally:
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(10)
+            proc.wait(60)
         proc.stdout.close()
         proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
@@ -97,13 +117,13 @@ def test_kill_after_swap_publishes_new_warehouse_whole(published, prefect_api):
     proc = subprocess.Popen(cli("refresh", "--curated", str(b)), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PATIENCE
         while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.1)
         assert marker.exists()
     finally:
         os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
+        proc.wait(60)
     con = duckdb.connect(str(warehouse), read_only=True)
     assert con.execute("SELECT count(*) FROM core_programs__programs").fetchall()[0][0] == 11
     con.close()
@@ -129,7 +149,7 @@ def test_second_refresh_exits_clearly_when_locked(tmp_path):
     with wh.refresh_lock(warehouse):
         assert "pid" in wh.lock_holder(warehouse)
         done = subprocess.run(cli("refresh", "--curated", str(tmp_path)), cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=60)
+                              text=True, timeout=PATIENCE)
         assert done.returncode == 3
         assert "another refresh is running" in done.stderr and "--wait" in done.stderr
         assert f"pid {os.getpid()}" in done.stderr
@@ -145,12 +165,20 @@ def test_second_refresh_waits_with_wait(published, prefect_api):
     tmp, warehouse, b, first = published
     env = subprocess_env(tmp, warehouse, PREFECT_API_URL=prefect_api)
     with wh.refresh_lock(warehouse):
-        proc = subprocess.Popen(cli("refresh", "--curated", str(b), "--wait", "60", "--json"), cwd=ROOT, env=env,
+        proc = subprocess.Popen(cli("refresh", "--curated", str(b), "--wait", str(PATIENCE), "--json"), cwd=ROOT, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(4)  # long enough for the flow to be waiting on the lock
-        assert proc.poll() is None, proc.communicate()
+        lock = warehouse.with_name(warehouse.name + ".lock")
+        deadline = time.monotonic() + PATIENCE
+        while True:  # until the refresh keeps the lock file open (a glance at the holder's name opens it briefly)
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the refresh never waited on the lock"
+            if opened_by(proc.pid, lock):
+                time.sleep(1.0)
+                if opened_by(proc.pid, lock):
+                    break
+            time.sleep(0.1)
         assert snapshot_id(warehouse) == first["warehouse_snapshot_id"]
-    out, err = proc.communicate(timeout=90)
+    out, err = proc.communicate(timeout=2 * PATIENCE)
     assert proc.returncode == 0, err[-3000:]
     assert snapshot_id(warehouse) == json.loads(out)["warehouse_snapshot_id"] != first["warehouse_snapshot_id"]
 

@@ -17,7 +17,7 @@ from tests.e2e.ops_support import ROOT, cli, subprocess_env, write_dataset
 
 def test_serve_refuses_without_server(tmp_path):
     env = subprocess_env(tmp_path)
-    done = subprocess.run(cli("serve"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(cli("serve"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 2
     assert "PREFECT_API_URL is not set" in done.stderr
 
@@ -25,10 +25,10 @@ def test_serve_refuses_without_server(tmp_path):
 def test_serve_rejects_bad_cron_and_timezone(tmp_path):
     env = subprocess_env(tmp_path, PREFECT_API_URL="http://127.0.0.1:9/api")
     done = subprocess.run(cli("serve", "--cron", "61 6 * * 1"), cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60)
+                          timeout=600)
     assert done.returncode == 2 and "invalid cron" in done.stderr
     done = subprocess.run(cli("serve", "--timezone", "Mars/Olympus"), cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=600)
     assert done.returncode == 2 and "unknown timezone" in done.stderr
 
 
@@ -53,7 +53,7 @@ def test_serve_registers_schedule_and_triggered_run_publishes(tmp_path, prefect_
 
         async def wait_for_deployment():
             async with get_client() as client:
-                deadline = time.monotonic() + 120
+                deadline = time.monotonic() + 900
                 while True:
                     try:
                         return await client.read_deployment_by_name("refresh/ops-test")
@@ -71,7 +71,7 @@ def test_serve_registers_schedule_and_triggered_run_publishes(tmp_path, prefect_
         assert deployment.parameters["curated_folder"] == str(curated.resolve())
         assert deployment.parameters["offline"] is True, "scheduled runs are offline unless --online"
 
-        run = run_deployment("refresh/ops-test", timeout=90, poll_interval=1)
+        run = run_deployment("refresh/ops-test", timeout=900, poll_interval=1)
         assert run.state.is_completed(), (run.state, (tmp_path / "serve.log").read_text()[-3000:])
         con = duckdb.connect(str(warehouse), read_only=True)
         try:
@@ -88,7 +88,7 @@ def test_serve_registers_schedule_and_triggered_run_publishes(tmp_path, prefect_
 
 def test_serve_refuses_a_server_that_does_not_answer(tmp_path):
     env = subprocess_env(tmp_path, PREFECT_API_URL="http://127.0.0.1:9/api")  # nothing listens on port 9
-    done = subprocess.run(cli("serve"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(cli("serve"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 2
     assert done.stderr.startswith("error: no Prefect server answers at http://127.0.0.1:9/api (")
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
@@ -103,8 +103,8 @@ def test_serve_stops_on_sigterm_after_its_server_died(tmp_path):
     proc = subprocess.Popen(cli("serve", "--name", "ops-term", "--curated", str(curated)), cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 180
-        while httpx.get(f"{api}/deployments/name/refresh/ops-term", timeout=5).status_code != 200:
+        deadline = time.monotonic() + 900
+        while httpx.get(f"{api}/deployments/name/refresh/ops-term", timeout=60).status_code != 200:
             assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()[-3000:]
             time.sleep(0.5)
         time.sleep(2)  # the runner is polling
@@ -112,8 +112,8 @@ def test_serve_stops_on_sigterm_after_its_server_died(tmp_path):
         time.sleep(2)
         proc.send_signal(15)
         started = time.monotonic()
-        proc.wait(60)
-        assert time.monotonic() - started < 30
+        proc.wait(600)
+        assert time.monotonic() - started < 120  # prompt, not hanging on the dead server (bound generous under load)
     finally:
         stop_process(proc)
         stop_process(server)

@@ -27,7 +27,7 @@ def chromium():
 def run(exe, tmp_path, *args):
     profile = tmp_path / "profile"
     profile.mkdir(exist_ok=True)
-    proc = subprocess.run([exe, *FLAGS, f"--user-data-dir={profile}", *args], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([exe, *FLAGS, f"--user-data-dir={profile}", *args], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc.stdout
 

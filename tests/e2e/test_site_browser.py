@@ -73,7 +73,7 @@ def test_reader_anchor_opens_at_its_term(browser, site):
         o.page.locator("#payback ~ p a[href='#total-cost']").first.click()
         o.page.wait_for_function("() => location.hash === '#total-cost'")
         o.page.wait_for_function("() => Math.abs(document.getElementById('total-cost').getBoundingClientRect().top) < 20",
-                                 timeout=5000)
+                                 timeout=60_000)
         assert o.in_first_screen("#total-cost")
     finally:
         o.page.context.close()

@@ -58,7 +58,7 @@ def run_js(data: dict, profiles: list[dict], tmp: Path) -> list[list[dict]]:
     (tmp / "peers-data.js").write_text(peer_data_js(data), encoding="utf-8")
     (tmp / "run.js").write_text(RUNNER, encoding="utf-8")
     proc = subprocess.run([NODE, str(tmp / "run.js"), str(PEERS_JS), str(tmp / "peers-data.js")], input=json.dumps(profiles),
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -211,7 +211,7 @@ def test_javascript_distribution_function_matches(tmp_path):
     script = tmp_path / "s.js"
     script.write_text("const p = require(process.argv[2]); const c = JSON.parse(process.argv[3]);"
                       "process.stdout.write(JSON.stringify(c.map(a => p.share_at_least(...a))));")
-    proc = subprocess.run([NODE, str(script), str(PEERS_JS), json.dumps(cases)], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([NODE, str(script), str(PEERS_JS), json.dumps(cases)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == pytest.approx([share_at_least(*c) for c in cases], rel=1e-12)
 

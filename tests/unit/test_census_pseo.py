@@ -43,6 +43,7 @@ def test_bundled_copy_is_unchanged_and_described():
 
 
 def test_every_frame_validates(frames):
+    assert {"raw_census_pseo__earnings", "core_public__program_earnings", "_quarantine"} <= set(frames)
     for name, df in frames.items():
         pandera_model("core_ingest__quarantine" if name == "_quarantine" else name).validate(df, lazy=True)
 
