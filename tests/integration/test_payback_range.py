@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.unit.test_stats_build import _row, _small_world
+from tests.integration.test_stats_build import _row, _small_world
 
 from flows.config import load_assumptions
 from flows.stats import build_out_tables
