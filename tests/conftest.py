@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 _HOME = tempfile.mkdtemp(prefix="outcomes-prefect-home-")
 os.environ["PREFECT_HOME"] = _HOME
@@ -38,6 +39,10 @@ os.environ["OUTCOMES_WAREHOUSE"] = str(Path(tempfile.mkdtemp(prefix="outcomes-wa
 os.environ["OUTCOMES_SECRETS_DIR"] = tempfile.mkdtemp(prefix="outcomes-secrets-")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Property tests: no per-example time limit (Hypothesis' default 200 ms fails examples on a loaded machine).
+hypothesis_settings.register_profile("outcomes", deadline=None)
+hypothesis_settings.load_profile("outcomes")
 
 #: The report fixtures every tier shares (the fixture warehouse and report sets, the browser).
 pytest_plugins = ["tests.report_fixtures"]
