@@ -22,6 +22,9 @@ PHONE = (390, 844)
 SIZES = {"laptop": LAPTOP, "phone": PHONE}
 #: axe-core impact levels a report must not have.
 BLOCKING = ("serious", "critical")
+#: Playwright's limit for a launch, a page load or a wait, in ms (its 30 s default is missed on a loaded machine;
+#: every wait still ends as soon as its condition holds).
+PATIENCE_MS = 180_000
 
 
 def launch():
@@ -35,7 +38,8 @@ def launch():
         pytest.skip("playwright is not installed: run `make install`")
     pw = sync_playwright().start()
     browser = pw.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu", "--disable-quic",
-                                                            "--disable-background-networking", "--disable-component-update"])
+                                                            "--disable-background-networking", "--disable-component-update"],
+                                 timeout=PATIENCE_MS)
     return pw, browser
 
 
@@ -79,6 +83,7 @@ def open_page(browser, url: str, size: tuple[int, int] = LAPTOP, *, downloads: b
     """Open ``url`` (a file:// URI) in a fresh context of the given viewport, offline."""
     ctx = browser.new_context(viewport={"width": size[0], "height": size[1]}, accept_downloads=downloads,
                               device_scale_factor=1, is_mobile=size[0] < 600, has_touch=size[0] < 600)
+    ctx.set_default_timeout(PATIENCE_MS)
     page = ctx.new_page()
     opened = Opened(page)
 
