@@ -13,7 +13,7 @@ export DO_NOT_TRACK ?= 1
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
-.PHONY: install lock browser run test bench docs server clean
+.PHONY: install lock browser run test test-fast test-integration test-e2e bench docs server clean
 
 # uv reads neither pip.conf nor PIP_* variables: a package mirror given to pip in PIP_INDEX_URL is
 # passed on (UV_DEFAULT_INDEX, if set, wins).
@@ -50,9 +50,22 @@ run: install
 	$(BIN)/outcomes refresh --offline
 
 # Tests write only to temporary folders; the session fails if data/ or reports/ changed in any way
-# (tests/checkout_guard.py: names, sizes, times and hashes before and after).
+# (tests/checkout_guard.py: names, sizes, times and hashes before and after). Three tiers, in this order:
+# tests/unit (pure functions, no process, no Prefect, no network), tests/integration (flow runs on one
+# session-wide Prefect harness, warehouse and report builds), tests/e2e (servers, signals, concurrency,
+# scheduling, browsers). `make test` runs them all in one session (what CI runs) and ends with each tier's
+# time; `make test-fast` runs the unit tier alone. PYTEST_ARGS passes options on (e.g. PYTEST_ARGS=-x).
 test: install browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+test-integration: install
+	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
+
+test-e2e: install browser
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
 # The browser tests' tools, installed once (tests never install anything; without them they are
 # skipped with the reason): Debian's chromium (needs root and Debian's package registry) and axe-core,
