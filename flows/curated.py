@@ -45,6 +45,7 @@ import pyarrow.compute as pacompute
 import pyarrow.csv as pacsv
 
 from flows import settings
+from flows.sources.lineage import sha256_file
 from schemas import FIELDS
 from schemas.checks import RULE_COLUMNS, RULES, cohort_of
 from schemas.fields import DATE_MAX, DATE_MIN
@@ -159,14 +160,6 @@ def file_kind(path: Path) -> str | None:
     if name.startswith(("template", "readme", "~$")) or path.suffix.lower() not in FORMATS:
         return None
     return kind_by_name(path)
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _read_bytes(path: Path) -> bytes:
