@@ -8,19 +8,12 @@ folder's time); file times and hashes catch a file rewritten, even with the same
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
+from flows.sources.lineage import sha256_file as _sha256
+
 WATCHED = ("data", "reports")
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def snapshot(root: Path, watched: tuple[str, ...] = WATCHED) -> dict[str, tuple]:
